@@ -1,0 +1,43 @@
+package io.phoenix.metrics.discovery;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.phoenix.metrics.runtime.RuntimeKind;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * What the agent knows of one container, from the engine's inspect. Immutable: a change replaces the record.
+ *
+ * @param name       without Docker's leading slash
+ * @param image      the image reference the container was created from, as the user wrote it
+ * @param startedAt  null when never started
+ * @param finishedAt null when it has not exited since it was created
+ * @param exitCode   the last exit code; null while it has never exited
+ * @param endpoint   the socket URI of the engine that runs it
+ */
+public record ContainerInfo(
+        String id,
+        String name,
+        String image,
+        Map<String, String> labels,
+        ContainerState state,
+        Instant created,
+        Instant startedAt,
+        Instant finishedAt,
+        int restartCount,
+        Integer exitCode,
+        HealthStatus health,
+        RuntimeKind runtime,
+        String endpoint) {
+
+    public ContainerInfo {
+        labels = Map.copyOf(labels);
+    }
+
+    /** The 12-character id Docker's CLI shows and the metrics label carries. */
+    @JsonProperty("shortId")
+    public String shortId() {
+        return id.length() > 12 ? id.substring(0, 12) : id;
+    }
+}

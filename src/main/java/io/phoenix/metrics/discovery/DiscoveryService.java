@@ -1,0 +1,105 @@
+package io.phoenix.metrics.discovery;
+
+import io.phoenix.metrics.config.MetricsConfig;
+import io.phoenix.metrics.runtime.EndpointResolver;
+import io.phoenix.metrics.runtime.EngineClient;
+import io.phoenix.metrics.runtime.RuntimeEndpoint;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Starts one watcher per resolved endpoint and keeps them resynced. Never blocks start-up on an engine. */
+@ApplicationScoped
+public class DiscoveryService {
+
+    private static final Logger LOG = Logger.getLogger(DiscoveryService.class);
+    /** Endpoints are few; connections per endpoint are dominated by stats streams (one per running container). */
+    private static final int MAX_CONNECTIONS_PER_ENDPOINT = 2048;
+
+    @Inject
+    Vertx vertx;
+    @Inject
+    MetricsConfig config;
+    @Inject
+    ContainerInventory inventory;
+
+    private volatile List<EndpointWatcher> watchers = List.of();
+    private final EndpointResolver resolver = EndpointResolver.system();
+
+    void onStart(@Observes StartupEvent event) {
+        List<RuntimeEndpoint> endpoints = resolver.resolve(config.runtimes(), config.autodetect());
+        if (endpoints.isEmpty()) {
+            LOG.warn(noEndpointMessage());
+            return;
+        }
+        MetricsConfig.Discovery discovery = config.discovery();
+        Backoff backoff = new Backoff(discovery.reconnectMinDelay(), discovery.reconnectMaxDelay());
+        watchers = endpoints.stream()
+                .map(endpoint -> new EndpointWatcher(vertx,
+                        new EngineClient(vertx, endpoint, config.apiVersion(), discovery.requestTimeout(), MAX_CONNECTIONS_PER_ENDPOINT),
+                        inventory, backoff))
+                .toList();
+        LOG.infof("Watching %d runtime endpoint(s): %s", watchers.size(),
+                endpoints.stream().map(e -> e.uri() + " (" + e.origin().name().toLowerCase() + ")").collect(Collectors.joining(", ")));
+        Multi.createFrom().iterable(watchers)
+                .onItem().transformToUniAndMerge(EndpointWatcher::start)
+                .collect().asList()
+                .subscribe().with(results -> {
+                    long up = results.stream().filter(Boolean::booleanValue).count();
+                    if (up == 0) {
+                        LOG.warn(noneReachableMessage());
+                    } else {
+                        LOG.infof("%d of %d runtime endpoint(s) reachable", up, results.size());
+                    }
+                });
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        watchers.forEach(EndpointWatcher::stop);
+    }
+
+    @Scheduled(every = "${metrics.discovery.resync-interval}", delayed = "${metrics.discovery.resync-interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> scheduledResync() {
+        return resyncAll();
+    }
+
+    /** Lists every reachable endpoint in full and reconciles the inventory with what it says. */
+    public Uni<Void> resyncAll() {
+        return Multi.createFrom().iterable(watchers)
+                .onItem().transformToUniAndMerge(EndpointWatcher::resync)
+                .collect().last().replaceWithVoid();
+    }
+
+    public List<EndpointStatus> statuses() {
+        return watchers.stream().map(EndpointWatcher::status).toList();
+    }
+
+    /** What to tell an operator when nothing answers: which sockets were tried and how to name one. */
+    public String noneReachableMessage() {
+        if (watchers.isEmpty()) {
+            return noEndpointMessage();
+        }
+        return "No container runtime reachable: " + statuses().stream()
+                .map(s -> s.socket() + (s.lastError() == null ? "" : " (" + s.lastError() + ")"))
+                .collect(Collectors.joining("; "))
+                + ". The service keeps running and retries with backoff.";
+    }
+
+    private String noEndpointMessage() {
+        return config.runtimes().isPresent() || !config.autodetect()
+                ? "No container runtime endpoint configured (metrics.runtimes is empty and metrics.autodetect=false)."
+                : "No container runtime found: DOCKER_HOST and CONTAINER_HOST are unset and none of /var/run/docker.sock, "
+                + "/run/podman/podman.sock, $XDG_RUNTIME_DIR/podman/podman.sock exists. Set metrics.runtimes=unix:///path/to.sock.";
+    }
+}

@@ -1,0 +1,196 @@
+package io.phoenix.metrics.runtime;
+
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.core.http.HttpClient;
+import io.vertx.mutiny.core.http.HttpClientRequest;
+import io.vertx.mutiny.core.http.HttpClientResponse;
+import io.vertx.mutiny.core.net.SocketAddress;
+import io.vertx.mutiny.ext.web.client.HttpResponse;
+import io.vertx.mutiny.ext.web.client.WebClient;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * The one client for the Docker Engine API, spoken by Docker and by Podman's compat layer, over a Unix socket.
+ * Non-blocking (Vert.x). The socket is root-equivalent, so this class can only send GET: there is no method
+ * that takes a verb or a body.
+ */
+public final class EngineClient implements AutoCloseable {
+
+    /** Enough of an error body to say what went wrong without copying a whole garbage page into logs. */
+    private static final int MAX_ERROR_BODY = 300;
+
+    private final RuntimeEndpoint endpoint;
+    private final String apiPrefix;
+    private final SocketAddress server;
+    private final HttpClient http;
+    private final WebClient web;
+    private final long timeoutMillis;
+
+    public EngineClient(Vertx vertx, RuntimeEndpoint endpoint, String apiVersion, Duration requestTimeout, int maxConnections) {
+        this.endpoint = endpoint;
+        this.apiPrefix = "/" + apiVersion;
+        this.server = SocketAddress.domainSocketAddress(endpoint.socket().toString());
+        this.timeoutMillis = requestTimeout.toMillis();
+        // Streams hold a connection each for as long as they live, so the pool must fit them all.
+        HttpClientOptions options = new HttpClientOptions()
+                .setMaxPoolSize(maxConnections)
+                .setKeepAlive(true)
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMillis))
+                .setShared(false);
+        this.http = vertx.createHttpClient(options);
+        this.web = WebClient.wrap(http);
+    }
+
+    public RuntimeEndpoint endpoint() {
+        return endpoint;
+    }
+
+    public Uni<RuntimeIdentity> version() {
+        return getObject("/version").map(RuntimeIdentity::fromVersion);
+    }
+
+    /** Every container, running or not. */
+    public Uni<JsonArray> listContainers() {
+        return get("/containers/json?all=true").map(body -> decode(body, "/containers/json", JsonArray.class));
+    }
+
+    /** Fails with {@link EngineException.NotFound} when the container is gone. */
+    public Uni<JsonObject> inspect(String containerId) {
+        return getObject("/containers/" + encode(containerId) + "/json");
+    }
+
+    /**
+     * Container events from {@code since} (engine time, seconds with a fraction; null = from now) onwards, as
+     * long as the engine keeps the stream open.
+     */
+    public Multi<JsonObject> events(String since) {
+        String filters = encode("{\"type\":[\"container\"]}");
+        return stream("/events?filters=" + filters + (since == null ? "" : "&since=" + encode(since)));
+    }
+
+    /**
+     * A streaming GET whose body is a sequence of JSON objects. Cancelling the subscription resets the
+     * connection, so a stopped stream never keeps a socket open on the engine.
+     */
+    public Multi<JsonObject> stream(String path) {
+        String uri = apiPrefix + path;
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.GET)
+                .setServer(server.getDelegate())
+                .setHost("localhost")
+                .setPort(80)
+                .setURI(uri)
+                .setConnectTimeout(timeoutMillis);
+        return Multi.createFrom().deferred(() -> {
+            JsonObjectFramer framer = new JsonObjectFramer();
+            return http.request(options)
+                    .onFailure().transform(e -> unavailable(uri, e))
+                    .onItem().transformToMulti(request -> request.send()
+                            .onFailure().transform(e -> unavailable(uri, e))
+                            .onItem().transformToMulti(response -> body(uri, request, response, framer)));
+        });
+    }
+
+    private Multi<JsonObject> body(String uri, HttpClientRequest request, HttpClientResponse response, JsonObjectFramer framer) {
+        if (response.statusCode() / 100 != 2) {
+            return response.body().onItem().transformToMulti(
+                    body -> Multi.createFrom().<JsonObject>failure(httpError(uri, response.statusCode(), body)));
+        }
+        Multi<JsonObject> objects = response.toMulti()
+                .onFailure().transform(e -> unavailable(uri, e))
+                .onItem().transformToIterable(chunk -> framer.feed(chunk.getDelegate()))
+                .onCancellation().invoke(() -> request.reset());
+        // A stream that ends inside an object lost data: that is an error, not a clean end.
+        Multi<JsonObject> truncation = Multi.createFrom().deferred(() -> framer.hasPartialObject()
+                ? Multi.createFrom().failure(new EngineException.Protocol(uri + ": stream ended in the middle of an object"))
+                : Multi.createFrom().empty());
+        return Multi.createBy().concatenating().streams(objects, truncation);
+    }
+
+    private Uni<JsonObject> getObject(String path) {
+        return get(path).map(body -> decode(body, path, JsonObject.class));
+    }
+
+    private Uni<Buffer> get(String path) {
+        String uri = apiPrefix + path;
+        return web.request(HttpMethod.GET, server, 80, "localhost", uri)
+                .timeout(timeoutMillis)
+                .send()
+                .onFailure().transform(e -> unavailable(uri, e))
+                .map(response -> checked(uri, response));
+    }
+
+    private static Buffer checked(String uri, HttpResponse<Buffer> response) {
+        int status = response.statusCode();
+        if (status / 100 == 2) {
+            Buffer body = response.body();
+            return body == null ? Buffer.buffer() : body;
+        }
+        throw httpError(uri, status, response.body());
+    }
+
+    private static EngineException httpError(String uri, int status, Buffer body) {
+        String message = body == null ? "" : errorMessage(body);
+        if (status == 404) {
+            return new EngineException.NotFound(uri + ": " + message);
+        }
+        return new EngineException.Protocol(uri + ": HTTP " + status + (message.isEmpty() ? "" : ": " + message));
+    }
+
+    /** Engines put the reason in {"message": ...}; anything else is shown abbreviated. */
+    private static String errorMessage(Buffer body) {
+        String text = body.toString();
+        try {
+            Object message = new JsonObject(text).getValue("message");
+            if (message instanceof String s) {
+                return s;
+            }
+        } catch (DecodeException ignored) {
+            // not JSON: fall through to the raw text
+        }
+        return text.length() > MAX_ERROR_BODY ? text.substring(0, MAX_ERROR_BODY) + "..." : text.strip();
+    }
+
+    private static <T> T decode(Buffer body, String path, Class<T> type) {
+        Object value;
+        try {
+            value = body.toJson();
+        } catch (DecodeException e) {
+            throw new EngineException.Protocol(path + ": not JSON: " + e.getMessage(), e);
+        }
+        if (!type.isInstance(value)) {
+            throw new EngineException.Protocol(path + ": expected a JSON " + type.getSimpleName().replace("Json", "").toLowerCase()
+                    + ", got " + (value == null ? "nothing" : value.getClass().getSimpleName()));
+        }
+        return type.cast(value);
+    }
+
+    private EngineException unavailable(String uri, Throwable cause) {
+        if (cause instanceof EngineException engineException) {
+            return engineException;
+        }
+        String reason = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        return new EngineException.Unavailable(endpoint.uri() + uri + ": " + reason, cause);
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        http.closeAndForget();
+    }
+}

@@ -1,0 +1,37 @@
+package io.phoenix.metrics.runtime;
+
+/**
+ * What can go wrong talking to an engine. The set is closed on purpose: callers decide per kind whether the
+ * endpoint is down (reconnect with backoff), answering garbage (mark it failing) or a container is gone.
+ */
+public abstract sealed class EngineException extends RuntimeException {
+
+    private EngineException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    /** The socket is missing, refuses connections, denies permission, or dropped the connection. */
+    public static final class Unavailable extends EngineException {
+        public Unavailable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** The engine answered, but not with what the API promises (HTTP error, non-JSON, wrong shape). */
+    public static final class Protocol extends EngineException {
+        public Protocol(String message) {
+            super(message, null);
+        }
+
+        public Protocol(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** HTTP 404 for an object that is gone, typically a container removed between two requests. */
+    public static final class NotFound extends EngineException {
+        public NotFound(String message) {
+            super(message, null);
+        }
+    }
+}
