@@ -91,7 +91,7 @@ public class DiscoveryService {
             return noEndpointMessage();
         }
         return "No container runtime reachable: " + statuses().stream()
-                .map(s -> s.socket() + (s.lastError() == null ? "" : " (" + s.lastError() + ")"))
+                .map(s -> s.socket() + (s.lastError() == null ? " (no answer yet)" : ": " + s.lastError()))
                 .collect(Collectors.joining("; "))
                 + ". The service keeps running and retries with backoff.";
     }

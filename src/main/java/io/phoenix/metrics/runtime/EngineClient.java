@@ -181,8 +181,26 @@ public final class EngineClient implements AutoCloseable {
         if (cause instanceof EngineException engineException) {
             return engineException;
         }
-        String reason = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-        return new EngineException.Unavailable(endpoint.uri() + uri + ": " + reason, cause);
+        return new EngineException.Unavailable("GET " + uri + ": " + describe(cause), cause);
+    }
+
+    /** Netty's native transport reports socket errors as bare exception types; say what they mean. */
+    private String describe(Throwable cause) {
+        String message = cause.getMessage() == null ? "" : cause.getMessage();
+        if (cause instanceof java.io.FileNotFoundException || cause instanceof java.nio.file.NoSuchFileException
+                || message.contains("No such file")) {
+            return "socket " + endpoint.socket() + " does not exist (engine not installed or not started)";
+        }
+        if (cause instanceof java.nio.file.AccessDeniedException || message.contains("Permission denied")) {
+            return "permission denied on " + endpoint.socket() + " (run as root or in the engine's group)";
+        }
+        if (cause instanceof java.net.ConnectException || message.contains("Connection refused")) {
+            return "connection refused on " + endpoint.socket() + " (nothing is listening: engine stopped?)";
+        }
+        if (cause instanceof java.util.concurrent.TimeoutException || cause instanceof io.netty.channel.ConnectTimeoutException) {
+            return "no answer within " + timeoutMillis + " ms (engine hung?)";
+        }
+        return message.isEmpty() ? cause.getClass().getSimpleName() : message;
     }
 
     private static String encode(String value) {
