@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Everything the agent reads from configuration lives under {@code metrics.*}. */
@@ -25,7 +26,73 @@ public interface MetricsConfig {
     @WithDefault("v1.41")
     String apiVersion();
 
+    /** Default collection interval of every collector (env METRICS_COLLECTION_INTERVAL). */
+    @WithDefault("1s")
+    Duration collectionInterval();
+
+    /** Default time a collection may take before it counts as failed (env METRICS_TIMEOUT). */
+    @WithDefault("5s")
+    Duration timeout();
+
+    /** Default retries of a failed collection within one tick (env METRICS_RETRY_ATTEMPTS). */
+    @WithDefault("2")
+    int retryAttempts();
+
+    @WithDefault("200ms")
+    Duration retryDelay();
+
+    /** Consecutive failures after which a collector is reported unhealthy. */
+    @WithDefault("3")
+    int unhealthyAfter();
+
+    /**
+     * Per-collector settings under {@code metrics.collectors.<name>.*}. A name that is not a built-in or custom
+     * collector must say which {@code type} it instantiates.
+     */
+    Map<String, CollectorSettings> collectors();
+
+    interface CollectorSettings {
+        Optional<String> type();
+
+        Optional<Boolean> enabled();
+
+        Optional<Duration> interval();
+
+        Optional<Duration> timeout();
+
+        Optional<Integer> retryAttempts();
+
+        Optional<Duration> retryDelay();
+
+        Map<String, String> customLabels();
+
+        Map<String, String> parameters();
+    }
+
+    Labels labels();
+
+    interface Labels {
+        /** Container labels copied onto container_info as container_label_<sanitized key>. */
+        Optional<List<String>> containerLabels();
+    }
+
+    Exposition exposition();
+
+    interface Exposition {
+        /** Write each sample's read time on /metrics; off by default so Prometheus stamps scrape time. */
+        @WithDefault("false")
+        boolean timestamps();
+    }
+
     Discovery discovery();
+
+    Stats stats();
+
+    interface Stats {
+        /** How often Podman's libpod stream reports (whole seconds); Docker's stream always reports every second. */
+        @WithDefault("1s")
+        Duration interval();
+    }
 
     interface Discovery {
         /** Full list against each endpoint, so that a missed event heals. */

@@ -4,6 +4,7 @@ import io.phoenix.metrics.config.MetricsConfig;
 import io.phoenix.metrics.runtime.EndpointResolver;
 import io.phoenix.metrics.runtime.EngineClient;
 import io.phoenix.metrics.runtime.RuntimeEndpoint;
+import io.phoenix.metrics.runtime.RuntimeIdentity;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -16,6 +17,7 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** Starts one watcher per resolved endpoint and keeps them resynced. Never blocks start-up on an engine. */
@@ -79,6 +81,17 @@ public class DiscoveryService {
         return Multi.createFrom().iterable(watchers)
                 .onItem().transformToUniAndMerge(EndpointWatcher::resync)
                 .collect().last().replaceWithVoid();
+    }
+
+    /** The client and identity of an endpoint, once it has said what it is: for the stats sources. */
+    public Optional<EngineHandle> engine(String endpointUri) {
+        return watchers.stream()
+                .filter(w -> w.endpoint().uri().equals(endpointUri) && w.identity() != null)
+                .findFirst()
+                .map(w -> new EngineHandle(w.client(), w.identity()));
+    }
+
+    public record EngineHandle(EngineClient client, RuntimeIdentity identity) {
     }
 
     public List<EndpointStatus> statuses() {

@@ -70,6 +70,15 @@ final class EndpointWatcher {
         return client.endpoint();
     }
 
+    EngineClient client() {
+        return client;
+    }
+
+    /** Null until the engine has answered /version. */
+    RuntimeIdentity identity() {
+        return identity;
+    }
+
     EndpointStatus status() {
         return status.withContainerCount(inventory.onEndpoint(endpointUri).size());
     }

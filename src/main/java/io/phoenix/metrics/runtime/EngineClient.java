@@ -85,7 +85,11 @@ public final class EngineClient implements AutoCloseable {
      * connection, so a stopped stream never keeps a socket open on the engine.
      */
     public Multi<JsonObject> stream(String path) {
-        String uri = apiPrefix + path;
+        return streamAbsolute(apiPrefix + path);
+    }
+
+    /** As {@link #stream}, for a path outside the Docker API prefix (libpod's own API on Podman). */
+    public Multi<JsonObject> streamAbsolute(String uri) {
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.GET)
                 .setServer(server.getDelegate())

@@ -1,0 +1,103 @@
+package io.phoenix.metrics.collector;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.phoenix.metrics.collector.MetricDefinition.gauge;
+
+/**
+ * Host CPU, memory and load from /proc (parameter {@code proc-root}, default /proc; a DaemonSet mounts the
+ * host's /proc elsewhere). CPU percent is from this collector's own previous reading of /proc/stat.
+ */
+public final class HostCollector implements SystemMetricsCollector {
+
+    /** One reading of the host. */
+    record Reading(long busyJiffies, long totalJiffies, Double cpuPercent, Long memTotal, Long memAvailable,
+                   double load1, double load5, double load15) {
+    }
+
+    static final List<MetricDefinition<Reading>> METRICS = List.of(
+            gauge("host_cpu_usage_percent", "percent", "Host CPU busy time since the previous reading; 100 means every core busy.",
+                    Reading::cpuPercent),
+            gauge("host_memory_total_bytes", "bytes", "Host memory (MemTotal).", Reading::memTotal),
+            gauge("host_memory_used_bytes", "bytes", "Host memory in use: MemTotal − MemAvailable.",
+                    r -> r.memTotal() == null || r.memAvailable() == null ? null : r.memTotal() - r.memAvailable()),
+            gauge("host_load1", null, "Load average over 1 minute.", Reading::load1),
+            gauge("host_load5", null, "Load average over 5 minutes.", Reading::load5),
+            gauge("host_load15", null, "Load average over 15 minutes.", Reading::load15));
+
+    private CollectorConfig config;
+    private Path procRoot = Path.of("/proc");
+    private Reading previous;
+
+    @Override
+    public String name() {
+        return "system";
+    }
+
+    @Override
+    public void initialize(CollectorConfig config) {
+        this.config = config;
+        this.procRoot = Path.of(config.parameter("proc-root", "/proc"));
+    }
+
+    @Override
+    public CollectorConfig config() {
+        return config;
+    }
+
+    @Override
+    public synchronized List<MetricValue> collect() throws IOException {
+        Reading reading = read(
+                Files.readString(procRoot.resolve("stat"), StandardCharsets.US_ASCII),
+                Files.readString(procRoot.resolve("meminfo"), StandardCharsets.US_ASCII),
+                Files.readString(procRoot.resolve("loadavg"), StandardCharsets.US_ASCII),
+                previous);
+        previous = reading;
+        Map<String, String> labels = new LinkedHashMap<>(config == null ? Map.of() : config.customLabels());
+        List<MetricValue> out = new ArrayList<>(METRICS.size());
+        TableCollector.emit(METRICS, reading, labels, System.currentTimeMillis(), out);
+        return out;
+    }
+
+    /** Parses the three files; the previous reading (or null) gives the CPU percent. */
+    static Reading read(String stat, String meminfo, String loadavg, Reading previous) {
+        String cpuLine = stat.lines().filter(l -> l.startsWith("cpu ")).findFirst()
+                .orElseThrow(() -> new IllegalStateException("/proc/stat has no cpu line"));
+        String[] f = cpuLine.trim().split("\\s+");
+        // user nice system idle iowait irq softirq steal (guest time is already inside user and nice)
+        long total = 0;
+        for (int i = 1; i <= Math.min(8, f.length - 1); i++) {
+            total += Long.parseLong(f[i]);
+        }
+        long idle = Long.parseLong(f[4]) + (f.length > 5 ? Long.parseLong(f[5]) : 0);
+        long busy = total - idle;
+        Double percent = null;
+        if (previous != null && total > previous.totalJiffies()) {
+            percent = (busy - previous.busyJiffies()) * 100.0 / (total - previous.totalJiffies());
+        }
+        Long memTotal = null;
+        Long memAvailable = null;
+        for (String line : (Iterable<String>) meminfo.lines()::iterator) {
+            if (line.startsWith("MemTotal:")) {
+                memTotal = kib(line);
+            } else if (line.startsWith("MemAvailable:")) {
+                memAvailable = kib(line);
+            }
+        }
+        String[] load = loadavg.trim().split("\\s+");
+        return new Reading(busy, total, percent, memTotal, memAvailable,
+                Double.parseDouble(load[0]), Double.parseDouble(load[1]), Double.parseDouble(load[2]));
+    }
+
+    private static long kib(String line) {
+        String[] parts = line.trim().split("\\s+");
+        return Long.parseLong(parts[1]) * 1024;
+    }
+}

@@ -1,0 +1,90 @@
+package io.phoenix.metrics.collector;
+
+import io.phoenix.metrics.discovery.InventoryChange;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The latest values of every collector, per owner (a container id, or "host"). Collectors write it once per
+ * tick; /metrics, the REST API and the live streams only read it. A removed container leaves it at once.
+ */
+@ApplicationScoped
+public class MetricStore {
+
+    public static final String HOST = "host";
+
+    /** collector name -> owner -> values, in collector registration order. */
+    private final Map<String, Map<String, List<MetricValue>>> byCollector = new ConcurrentHashMap<>();
+    private final List<String> collectorOrder = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final AtomicLong version = new AtomicLong();
+
+    void declare(String collector) {
+        if (!collectorOrder.contains(collector)) {
+            collectorOrder.add(collector);
+        }
+        byCollector.computeIfAbsent(collector, c -> new ConcurrentHashMap<>());
+    }
+
+    public void put(String collector, String owner, List<MetricValue> values) {
+        Map<String, List<MetricValue>> owners = byCollector.computeIfAbsent(collector, c -> new ConcurrentHashMap<>());
+        if (values.isEmpty()) {
+            owners.remove(owner);
+        } else {
+            owners.put(owner, List.copyOf(values));
+        }
+        version.incrementAndGet();
+    }
+
+    /** Drops the owners of one collector that are no longer there (containers gone between two ticks). */
+    void retain(String collector, Set<String> owners) {
+        Map<String, List<MetricValue>> current = byCollector.get(collector);
+        if (current != null && current.keySet().retainAll(owners)) {
+            version.incrementAndGet();
+        }
+    }
+
+    void onInventoryChange(@Observes InventoryChange change) {
+        if (change instanceof InventoryChange.Removed removed) {
+            String id = removed.container().id();
+            byCollector.values().forEach(owners -> owners.remove(id));
+            version.incrementAndGet();
+        }
+    }
+
+    /** Changes whenever anything was written, so readers can cache what they derive. */
+    public long version() {
+        return version.get();
+    }
+
+    /** All values, collector by collector, each owner's values together. */
+    public List<MetricValue> all() {
+        List<MetricValue> all = new ArrayList<>();
+        for (String collector : collectorOrder) {
+            Map<String, List<MetricValue>> owners = byCollector.get(collector);
+            if (owners != null) {
+                owners.values().forEach(all::addAll);
+            }
+        }
+        return all;
+    }
+
+    /** One owner's values from every collector. */
+    public List<MetricValue> of(String owner) {
+        List<MetricValue> values = new ArrayList<>();
+        for (String collector : collectorOrder) {
+            Map<String, List<MetricValue>> owners = byCollector.get(collector);
+            List<MetricValue> mine = owners == null ? null : owners.get(owner);
+            if (mine != null) {
+                values.addAll(mine);
+            }
+        }
+        return values;
+    }
+}

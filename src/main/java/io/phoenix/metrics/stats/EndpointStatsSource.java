@@ -1,0 +1,96 @@
+package io.phoenix.metrics.stats;
+
+import io.phoenix.metrics.discovery.ContainerInfo;
+import io.phoenix.metrics.runtime.EngineClient;
+import io.smallrye.mutiny.subscription.Cancellable;
+import io.vertx.mutiny.core.Vertx;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * Podman: libpod's {@code /libpod/containers/stats?stream=true&interval=N} reports every running container in
+ * one object per interval, over one connection for the whole endpoint (its compat per-container stream only
+ * answers every 5 s). Open while at least one container is tracked; samples of untracked ids are dropped so a
+ * removed container cannot come back through a late report.
+ */
+final class EndpointStatsSource implements StatsSource {
+
+    private static final Logger LOG = Logger.getLogger(EndpointStatsSource.class);
+
+    private final Vertx vertx;
+    private final EngineClient client;
+    private final String path;
+    private final Consumer<StatsSample> sink;
+    private final Consumer<Throwable> errors;
+    private final Duration reopenDelay;
+    private final Set<String> wanted = ConcurrentHashMap.newKeySet();
+    private volatile Cancellable stream;
+    private volatile boolean closed;
+
+    EndpointStatsSource(Vertx vertx, EngineClient client, String libpodApiVersion, Duration interval, Consumer<StatsSample> sink,
+                        Consumer<Throwable> errors, Duration reopenDelay) {
+        this.vertx = vertx;
+        this.client = client;
+        this.path = "/" + libpodApiVersion + "/libpod/containers/stats?stream=true&interval=" + Math.max(1, interval.toSeconds());
+        this.sink = sink;
+        this.errors = errors;
+        this.reopenDelay = reopenDelay;
+    }
+
+    @Override
+    public synchronized void track(ContainerInfo container) {
+        if (wanted.add(container.id()) && stream == null) {
+            open();
+        }
+    }
+
+    private synchronized void open() {
+        if (closed || wanted.isEmpty() || stream != null) {
+            return;
+        }
+        stream = client.streamAbsolute(path)
+                .onItem().transformToIterable(PodmanStatsParser::parse)
+                .filter(sample -> wanted.contains(sample.containerId()))
+                .subscribe().with(sink, this::ended, () -> ended(null));
+    }
+
+    private synchronized void ended(Throwable error) {
+        stream = null;
+        if (closed || wanted.isEmpty()) {
+            return;
+        }
+        if (error != null) {
+            LOG.debugf("%s: libpod stats stream broke: %s", client.endpoint().uri(), error.getMessage());
+            errors.accept(error);
+        }
+        vertx.setTimer(reopenDelay.toMillis(), t -> open());
+    }
+
+    @Override
+    public synchronized void untrack(String containerId) {
+        wanted.remove(containerId);
+        if (wanted.isEmpty() && stream != null) {
+            stream.cancel();
+            stream = null;
+        }
+    }
+
+    @Override
+    public int openStreams() {
+        return stream == null ? 0 : 1;
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        wanted.clear();
+        if (stream != null) {
+            stream.cancel();
+            stream = null;
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package io.phoenix.metrics.stats;
+
+import io.phoenix.metrics.discovery.ContainerInfo;
+import io.phoenix.metrics.runtime.EngineClient;
+import io.smallrye.mutiny.subscription.Cancellable;
+import io.vertx.mutiny.core.Vertx;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * Docker: {@code /containers/{id}/stats?stream=true} per running container, one object per second from the
+ * engine. A stream that breaks while its container is still wanted is re-opened after a delay.
+ */
+final class PerContainerStatsSource implements StatsSource {
+
+    private static final Logger LOG = Logger.getLogger(PerContainerStatsSource.class);
+
+    private final Vertx vertx;
+    private final EngineClient client;
+    private final Consumer<StatsSample> sink;
+    private final Consumer<Throwable> errors;
+    private final Duration reopenDelay;
+    private final Set<String> wanted = ConcurrentHashMap.newKeySet();
+    private final Map<String, Cancellable> streams = new ConcurrentHashMap<>();
+
+    PerContainerStatsSource(Vertx vertx, EngineClient client, Consumer<StatsSample> sink, Consumer<Throwable> errors, Duration reopenDelay) {
+        this.vertx = vertx;
+        this.client = client;
+        this.sink = sink;
+        this.errors = errors;
+        this.reopenDelay = reopenDelay;
+    }
+
+    @Override
+    public void track(ContainerInfo container) {
+        if (wanted.add(container.id())) {
+            open(container.id());
+        }
+    }
+
+    private void open(String id) {
+        // Vert.x delivers even an immediate connect failure later on the event loop, so the put below comes first.
+        streams.put(id, client.stream("/containers/" + id + "/stats?stream=true")
+                .map(json -> DockerStatsParser.parse(id, json))
+                .subscribe().with(sink, error -> ended(id, error), () -> ended(id, null)));
+    }
+
+    private void ended(String id, Throwable error) {
+        streams.remove(id);
+        if (!wanted.contains(id)) {
+            return;
+        }
+        if (error != null) {
+            LOG.debugf("%s: stats stream of %s broke: %s", client.endpoint().uri(), id, error.getMessage());
+            errors.accept(error);
+        }
+        vertx.setTimer(reopenDelay.toMillis(), t -> {
+            if (wanted.contains(id) && !streams.containsKey(id)) {
+                open(id);
+            }
+        });
+    }
+
+    @Override
+    public void untrack(String containerId) {
+        wanted.remove(containerId);
+        Cancellable stream = streams.remove(containerId);
+        if (stream != null) {
+            stream.cancel();
+        }
+    }
+
+    @Override
+    public int openStreams() {
+        return streams.size();
+    }
+
+    @Override
+    public void close() {
+        wanted.clear();
+        streams.values().forEach(Cancellable::cancel);
+        streams.clear();
+    }
+}

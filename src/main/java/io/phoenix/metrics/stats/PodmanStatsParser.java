@@ -1,0 +1,85 @@
+package io.phoenix.metrics.stats;
+
+import io.phoenix.metrics.runtime.EngineException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One report of libpod's all-containers stream ({@code /libpod/containers/stats?stream=true}): {"Error": ...,
+ * "Stats": [{ContainerID, CPUNano, CPUSystemNano, SystemNano, PerCPU, MemUsage, MemLimit, NetInput, ...}]}.
+ *
+ * <p>It says less than Docker's per-container stats: no page-cache split (so no working set), no throttling,
+ * network and block I/O as sums over all interfaces and devices. What it lacks stays null.
+ */
+public final class PodmanStatsParser {
+
+    private PodmanStatsParser() {
+    }
+
+    public static List<StatsSample> parse(JsonObject report) {
+        Object error = report.getValue("Error");
+        if (error != null && !(error instanceof JsonObject e && e.isEmpty())) {
+            throw new EngineException.Protocol("libpod stats: " + error);
+        }
+        if (!(report.getValue("Stats") instanceof JsonArray stats)) {
+            return List.of(); // no running container
+        }
+        List<StatsSample> samples = new ArrayList<>(stats.size());
+        for (Object entry : stats) {
+            if (!(entry instanceof JsonObject s)) {
+                throw new EngineException.Protocol("libpod stats: entry is not an object");
+            }
+            samples.add(sample(s));
+        }
+        return samples;
+    }
+
+    static StatsSample sample(JsonObject s) {
+        String id = s.getValue("ContainerID") instanceof String value ? value : null;
+        if (id == null || id.isEmpty()) {
+            throw new EngineException.Protocol("libpod stats: entry without ContainerID");
+        }
+        Long wallNanos = Json.number(s, "SystemNano");
+        Instant readAt = wallNanos == null || wallNanos <= 0 ? Instant.now() : Instant.ofEpochSecond(0, wallNanos);
+        return new StatsSample(id, readAt, cpu(s, wallNanos), memory(s), Json.number(s, "PIDs"), network(s), disk(s));
+    }
+
+    /**
+     * SystemNano is the host's wall clock, not its CPU time. Scaling it by the core count gives the denominator
+     * of the Docker CLI formula, so percent means the same on both engines (100 = one core).
+     */
+    static StatsSample.Cpu cpu(JsonObject s, Long wallNanos) {
+        Long total = Json.number(s, "CPUNano");
+        if (total == null || wallNanos == null) {
+            return null;
+        }
+        int cores = s.getValue("PerCPU") instanceof JsonArray perCpu && !perCpu.isEmpty() ? perCpu.size()
+                : Runtime.getRuntime().availableProcessors();
+        Long kernel = Json.number(s, "CPUSystemNano");
+        // cpuacct.usage is user + system, so the user share is the rest (clamped: the two come from different files).
+        Long user = kernel == null ? null : Math.max(0, total - kernel);
+        return new StatsSample.Cpu(total, user, kernel, wallNanos * cores, cores, null, null, null);
+    }
+
+    static StatsSample.Memory memory(JsonObject s) {
+        Long usage = Json.number(s, "MemUsage");
+        return usage == null ? null : new StatsSample.Memory(usage, Json.number(s, "MemLimit"), null);
+    }
+
+    static List<StatsSample.Network> network(JsonObject s) {
+        Long in = Json.number(s, "NetInput");
+        Long out = Json.number(s, "NetOutput");
+        return in == null || out == null ? List.of()
+                : List.of(new StatsSample.Network("all", in, null, null, null, out, null, null, null));
+    }
+
+    static List<StatsSample.Disk> disk(JsonObject s) {
+        Long read = Json.number(s, "BlockInput");
+        Long write = Json.number(s, "BlockOutput");
+        return read == null && write == null ? List.of() : List.of(new StatsSample.Disk("all", read, write, null, null));
+    }
+}
