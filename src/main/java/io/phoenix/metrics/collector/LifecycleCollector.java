@@ -28,7 +28,10 @@ public final class LifecycleCollector extends TableCollector {
             gauge("container_start_time_seconds", "seconds", "Unix time the container last started.",
                     s -> s.container().startedAt() == null ? null : s.container().startedAt().toEpochMilli() / 1000.0),
             gauge("container_pids", null, "Processes and threads in the container.",
-                    s -> s.latest() == null ? null : s.latest().pids()));
+                    s -> s.latest() == null ? null : s.latest().pids()),
+            gauge("container_last_sample_timestamp_seconds", "seconds",
+                    "Unix time of the newest resource sample of the container: scrape time minus this is how stale the numbers are.",
+                    s -> s.latest() == null ? null : s.latest().readAt().toEpochMilli() / 1000.0));
 
     public static int statusCode(ContainerState state) {
         return switch (state) {

@@ -14,6 +14,7 @@ import java.util.Map;
  * @param startedAt  null when never started
  * @param finishedAt null when it has not exited since it was created
  * @param exitCode   the last exit code; null while it has never exited
+ * @param pid        host PID of the container's init process while it runs (finds its cgroup); null otherwise
  * @param endpoint   the socket URI of the engine that runs it
  */
 public record ContainerInfo(
@@ -28,6 +29,7 @@ public record ContainerInfo(
         int restartCount,
         Integer exitCode,
         HealthStatus health,
+        Integer pid,
         RuntimeKind runtime,
         String endpoint) {
 

@@ -38,6 +38,7 @@ public final class ContainerParser {
                 ? null : reportedExit;
         JsonObject health = object(state, "Health");
         String image = string(config, "Image");
+        Integer pid = integer(state, "Pid");
         return new ContainerInfo(
                 id,
                 name == null || name.isEmpty() ? id.substring(0, Math.min(12, id.length())) : name,
@@ -50,6 +51,7 @@ public final class ContainerParser {
                 integer(inspect, "RestartCount") == null ? 0 : integer(inspect, "RestartCount"),
                 exitCode,
                 HealthStatus.parse(string(health, "Status")),
+                pid == null || pid <= 0 ? null : pid,
                 runtime,
                 endpoint);
     }

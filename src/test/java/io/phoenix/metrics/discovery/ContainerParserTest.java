@@ -36,6 +36,7 @@ class ContainerParserTest {
         assertNull(c.exitCode(), "a container that never exited has no exit code");
         assertEquals(HealthStatus.HEALTHY, c.health());
         assertEquals(0, c.restartCount());
+        assertEquals(Recorded.json("docker-inspect-running.json").getJsonObject("State").getInteger("Pid"), c.pid());
         assertEquals(RuntimeKind.DOCKER, c.runtime());
         assertEquals("unix:///d.sock", c.endpoint());
         assertEquals(c.id().substring(0, 12), c.shortId());
@@ -47,6 +48,7 @@ class ContainerParserTest {
         assertEquals("rec-docker-renamed", c.name());
         assertEquals(ContainerState.EXITED, c.state());
         assertEquals(3, c.exitCode());
+        assertNull(c.pid(), "Docker says Pid 0 for a stopped container");
         assertEquals(Instant.parse("2026-11-25T02:06:47.614422201Z"), c.finishedAt());
         assertEquals(HealthStatus.UNHEALTHY, c.health());
     }

@@ -158,7 +158,7 @@ class DiscoveryOnRealEnginesTest {
         inventory.remove(id);
         String ghostId = "f".repeat(64);
         inventory.put(new ContainerInfo(ghostId, "ghost", "busybox", Map.of(), ContainerState.RUNNING, null, null, null,
-                0, null, HealthStatus.NONE, real.runtime(), real.endpoint()));
+                0, null, HealthStatus.NONE, null, real.runtime(), real.endpoint()));
 
         discovery.resyncAll().await().atMost(Duration.ofSeconds(30));
         assertEquals(real.name(), inventory.get(id).map(ContainerInfo::name).orElse(null));
