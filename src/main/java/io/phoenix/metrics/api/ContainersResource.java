@@ -1,5 +1,7 @@
 package io.phoenix.metrics.api;
 
+import io.phoenix.metrics.collector.MetricStore;
+import io.phoenix.metrics.collector.MetricValue;
 import io.phoenix.metrics.discovery.ContainerInfo;
 import io.phoenix.metrics.discovery.ContainerInventory;
 import io.phoenix.metrics.discovery.ContainerLookup;
@@ -29,6 +31,8 @@ public class ContainersResource {
 
     @Inject
     ContainerInventory inventory;
+    @Inject
+    MetricStore store;
 
     /** All known containers, sorted by runtime and name; {@code runtime} and {@code state} filter. */
     @GET
@@ -50,6 +54,31 @@ public class ContainersResource {
     @GET
     @Path("/{ref}")
     public ContainerInfo get(@PathParam("ref") String reference) {
+        return resolve(reference);
+    }
+
+    /** The container's current values, from memory; {@code ?format=prometheus} gives the seed's line format. */
+    public record ContainerMetricsView(String id, String name, String runtime, List<MetricValue> metrics) {
+    }
+
+    @GET
+    @Path("/{ref}/metrics")
+    @Produces({MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN})
+    public Response metrics(@PathParam("ref") String reference, @QueryParam("format") String format) {
+        ContainerInfo container = resolve(reference);
+        List<MetricValue> values = store.of(container.id());
+        if (format == null || format.isBlank() || format.equals("json")) {
+            return Response.ok(new ContainerMetricsView(container.id(), container.name(), container.runtime().label(), values),
+                    MediaType.APPLICATION_JSON_TYPE).build();
+        }
+        if (format.equals("prometheus")) {
+            String lines = values.stream().map(MetricValue::toPrometheusFormat).collect(Collectors.joining("\n", "", values.isEmpty() ? "" : "\n"));
+            return Response.ok(lines, MediaType.TEXT_PLAIN_TYPE).build();
+        }
+        throw new ApiException(Response.Status.BAD_REQUEST, "format=" + format + ": expected json or prometheus");
+    }
+
+    private ContainerInfo resolve(String reference) {
         ContainerLookup lookup = inventory.find(reference);
         if (lookup instanceof ContainerLookup.Found found) {
             return found.container();

@@ -31,11 +31,14 @@ final class EndpointStatsSource implements StatsSource {
     private volatile Cancellable stream;
     private volatile boolean closed;
 
-    EndpointStatsSource(Vertx vertx, EngineClient client, String libpodApiVersion, Duration interval, Consumer<StatsSample> sink,
+    private final boolean netIoSwapped;
+
+    EndpointStatsSource(Vertx vertx, EngineClient client, String podmanVersion, Duration interval, Consumer<StatsSample> sink,
                         Consumer<Throwable> errors, Duration reopenDelay) {
         this.vertx = vertx;
         this.client = client;
-        this.path = "/" + libpodApiVersion + "/libpod/containers/stats?stream=true&interval=" + Math.max(1, interval.toSeconds());
+        this.path = "/v" + podmanVersion + "/libpod/containers/stats?stream=true&interval=" + Math.max(1, interval.toSeconds());
+        this.netIoSwapped = PodmanStatsParser.swapsNetIo(podmanVersion);
         this.sink = sink;
         this.errors = errors;
         this.reopenDelay = reopenDelay;
@@ -53,7 +56,7 @@ final class EndpointStatsSource implements StatsSource {
             return;
         }
         stream = client.streamAbsolute(path)
-                .onItem().transformToIterable(PodmanStatsParser::parse)
+                .onItem().transformToIterable(report -> PodmanStatsParser.parse(report, netIoSwapped))
                 .filter(sample -> wanted.contains(sample.containerId()))
                 .subscribe().with(sink, this::ended, () -> ended(null));
     }

@@ -20,7 +20,27 @@ public final class PodmanStatsParser {
     private PodmanStatsParser() {
     }
 
+    /**
+     * Podman before 4.4 filled NetInput with the container's transmitted bytes and NetOutput with its received
+     * ones (podman#16618, fixed in 4.4 by #16628); seen here on 4.3.1: a client downloading 786 KB reported it as
+     * NetOutput.
+     */
+    public static boolean swapsNetIo(String podmanVersion) {
+        String[] parts = podmanVersion.split("[.\\-+]");
+        try {
+            int major = Integer.parseInt(parts[0]);
+            int minor = parts.length > 1 ? Integer.parseInt(parts[1]) : 0;
+            return major < 4 || (major == 4 && minor < 4);
+        } catch (NumberFormatException e) {
+            return false; // a version we cannot read is a newer build: trust the field names
+        }
+    }
+
     public static List<StatsSample> parse(JsonObject report) {
+        return parse(report, false);
+    }
+
+    public static List<StatsSample> parse(JsonObject report, boolean netIoSwapped) {
         Object error = report.getValue("Error");
         if (error != null && !(error instanceof JsonObject e && e.isEmpty())) {
             throw new EngineException.Protocol("libpod stats: " + error);
@@ -33,19 +53,19 @@ public final class PodmanStatsParser {
             if (!(entry instanceof JsonObject s)) {
                 throw new EngineException.Protocol("libpod stats: entry is not an object");
             }
-            samples.add(sample(s));
+            samples.add(sample(s, netIoSwapped));
         }
         return samples;
     }
 
-    static StatsSample sample(JsonObject s) {
+    static StatsSample sample(JsonObject s, boolean netIoSwapped) {
         String id = s.getValue("ContainerID") instanceof String value ? value : null;
         if (id == null || id.isEmpty()) {
             throw new EngineException.Protocol("libpod stats: entry without ContainerID");
         }
         Long wallNanos = Json.number(s, "SystemNano");
         Instant readAt = wallNanos == null || wallNanos <= 0 ? Instant.now() : Instant.ofEpochSecond(0, wallNanos);
-        return new StatsSample(id, readAt, cpu(s, wallNanos), memory(s), Json.number(s, "PIDs"), network(s), disk(s));
+        return new StatsSample(id, readAt, cpu(s, wallNanos), memory(s), Json.number(s, "PIDs"), network(s, netIoSwapped), disk(s));
     }
 
     /**
@@ -70,9 +90,9 @@ public final class PodmanStatsParser {
         return usage == null ? null : new StatsSample.Memory(usage, Json.number(s, "MemLimit"), null);
     }
 
-    static List<StatsSample.Network> network(JsonObject s) {
-        Long in = Json.number(s, "NetInput");
-        Long out = Json.number(s, "NetOutput");
+    static List<StatsSample.Network> network(JsonObject s, boolean netIoSwapped) {
+        Long in = Json.number(s, netIoSwapped ? "NetOutput" : "NetInput");
+        Long out = Json.number(s, netIoSwapped ? "NetInput" : "NetOutput");
         return in == null || out == null ? List.of()
                 : List.of(new StatsSample.Network("all", in, null, null, null, out, null, null, null));
     }

@@ -75,7 +75,7 @@ public class StatsPipeline {
                     .tag("endpoint", endpoint).register(registry);
             return switch (engine.identity().kind()) {
                 case DOCKER -> new PerContainerStatsSource(vertx, engine.client(), this::accept, e -> errors.increment(), REOPEN_DELAY);
-                case PODMAN -> new EndpointStatsSource(vertx, engine.client(), "v" + engine.identity().version(),
+                case PODMAN -> new EndpointStatsSource(vertx, engine.client(), engine.identity().version(),
                         config.stats().interval(), this::accept, e -> errors.increment(), REOPEN_DELAY);
             };
         }));

@@ -33,6 +33,7 @@ public final class EngineFixture implements AutoCloseable {
     private final WebClient web;
     private final SocketAddress socket;
     private final List<String> created = new ArrayList<>();
+    private final List<String> networks = new ArrayList<>();
 
     public EngineFixture(Engine engine) {
         this.engine = engine;
@@ -88,6 +89,19 @@ public final class EngineFixture implements AutoCloseable {
         created.remove(id);
     }
 
+    /** A bridge network of the test's own; its containers may talk to each other (never the host to them). */
+    public String createNetwork(String name) {
+        String id = call(HttpMethod.POST, "/networks/create", new JsonObject().put("Name", name)).bodyAsJsonObject().getString("Id");
+        networks.add(id);
+        return id;
+    }
+
+    /** The container's address on one network, for another container of the test to reach it. */
+    public String address(String containerId, String network) {
+        return inspect(containerId).getJsonObject("NetworkSettings").getJsonObject("Networks").getJsonObject(network)
+                .getString("IPAddress");
+    }
+
     public JsonObject inspect(String id) {
         return call(HttpMethod.GET, "/containers/" + id + "/json", null).bodyAsJsonObject();
     }
@@ -114,6 +128,13 @@ public final class EngineFixture implements AutoCloseable {
                 remove(id);
             } catch (RuntimeException e) {
                 // already gone, or the engine is down: nothing more to clean here
+            }
+        }
+        for (String network : networks) {
+            try {
+                call(HttpMethod.DELETE, "/networks/" + network, null);
+            } catch (RuntimeException e) {
+                // engine down: nothing more to clean here
             }
         }
         web.close();

@@ -1,0 +1,79 @@
+package io.phoenix.metrics.examples;
+
+import io.phoenix.metrics.collector.CollectorConfig;
+import io.phoenix.metrics.collector.ContainerMetricsCollector;
+import io.phoenix.metrics.collector.ContainerSnapshot;
+import io.phoenix.metrics.collector.MetricDefinition;
+import io.phoenix.metrics.collector.MetricValue;
+import io.phoenix.metrics.stats.StatsSample;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Example of a custom collector: one class, a CDI bean, picked up by the registry and configured like the
+ * built-ins under {@code metrics.collectors.headroom.*} (disabled by default; enable it with
+ * {@code metrics.collectors.headroom.enabled=true}). It reports how far each container is from its memory limit,
+ * and how close in percent, for alerts that fire before the OOM killer does.
+ */
+@ApplicationScoped
+public class MemoryHeadroomCollector implements ContainerMetricsCollector {
+
+    /** Below this fraction of the limit left, {@code container_memory_headroom_low} is 1 (parameter {@code low-ratio}). */
+    private double lowRatio = 0.1;
+    private CollectorConfig config;
+
+    /** What is left below the limit, and whether that is under the configured ratio. */
+    record Headroom(long bytes, boolean low) {
+    }
+
+    static final List<MetricDefinition<Headroom>> METRICS = List.of(
+            MetricDefinition.gauge("container_memory_headroom_bytes", "bytes", "Memory limit minus working set.", Headroom::bytes),
+            MetricDefinition.gauge("container_memory_headroom_low", null, "1 when less than low-ratio of the memory limit is left.",
+                    h -> h.low() ? 1 : 0));
+
+    @Override
+    public String name() {
+        return "headroom";
+    }
+
+    @Override
+    public void initialize(CollectorConfig config) {
+        this.config = config;
+        String value = config.parameter("low-ratio", "0.1");
+        try {
+            this.lowRatio = Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("metrics.collectors." + config.name() + ".parameters.low-ratio=" + value + ": not a number");
+        }
+    }
+
+    @Override
+    public CollectorConfig config() {
+        return config;
+    }
+
+    @Override
+    public List<MetricValue> collect(ContainerSnapshot snapshot) {
+        StatsSample latest = snapshot.latest();
+        if (latest == null || latest.memory() == null) {
+            return List.of();
+        }
+        StatsSample.Memory memory = latest.memory();
+        if (memory.limit() == null || memory.workingSet() == null) {
+            return List.of(); // e.g. Podman's API gives no working set
+        }
+        long left = Math.max(0, memory.limit() - memory.workingSet());
+        Headroom headroom = new Headroom(left, left < lowRatio * memory.limit());
+        Map<String, String> labels = new LinkedHashMap<>(snapshot.labels());
+        labels.putAll(config.customLabels());
+        List<MetricValue> out = new ArrayList<>(METRICS.size());
+        for (MetricDefinition<Headroom> definition : METRICS) {
+            out.add(definition.valueOf(headroom, labels, latest.readAt().toEpochMilli()));
+        }
+        return out;
+    }
+}

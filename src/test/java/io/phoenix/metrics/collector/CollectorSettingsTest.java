@@ -1,0 +1,96 @@
+package io.phoenix.metrics.collector;
+
+import io.phoenix.metrics.config.MetricsConfig;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Configuration as start-up reads it: the real mapping, the real converters, our checks on top. */
+class CollectorSettingsTest {
+
+    private static MetricsConfig config(Map<String, String> properties) {
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withMapping(MetricsConfig.class)
+                .withSources(new PropertiesConfigSource(new HashMap<>(properties), "test", 500))
+                .withConverter(Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
+                .addDefaultInterceptors()
+                .build();
+        return config.getConfigMapping(MetricsConfig.class);
+    }
+
+    private static List<CollectorConfig> resolve(Map<String, String> properties) {
+        return CollectorSettings.resolve(config(properties), new CollectorFactory().types(), Set.of());
+    }
+
+    private static String failure(Map<String, String> properties) {
+        return assertThrows(RuntimeException.class, () -> resolve(properties)).getMessage();
+    }
+
+    @Test
+    void defaultsApplyAndPerCollectorValuesOverrideThem() {
+        List<CollectorConfig> configs = resolve(Map.of(
+                "metrics.collection-interval", "2s",
+                "metrics.collectors.cpu.interval", "500ms",
+                "metrics.collectors.cpu.custom-labels.team", "core",
+                "metrics.collectors.disk.enabled", "false",
+                "metrics.collectors.system.parameters.proc-root", "/host/proc"));
+        Map<String, CollectorConfig> byName = new HashMap<>();
+        configs.forEach(c -> byName.put(c.name(), c));
+        assertEquals(CollectorFactory.builtInTypes(), configs.stream().map(CollectorConfig::name).toList());
+        assertEquals(Duration.ofMillis(500), byName.get("cpu").interval());
+        assertEquals(Duration.ofSeconds(2), byName.get("memory").interval());
+        assertEquals(Map.of("team", "core"), byName.get("cpu").customLabels());
+        assertFalse(byName.get("disk").enabled());
+        assertEquals("/host/proc", byName.get("system").parameter("proc-root", "/proc"));
+    }
+
+    @Test
+    void aSecondInstanceOfATypeIsConfiguredByName() {
+        List<CollectorConfig> configs = resolve(Map.of("metrics.collectors.cpu-fast.type", "cpu",
+                "metrics.collectors.cpu-fast.interval", "250ms"));
+        CollectorConfig fast = configs.stream().filter(c -> c.name().equals("cpu-fast")).findFirst().orElseThrow();
+        assertEquals("cpu", fast.type());
+        assertEquals(Duration.ofMillis(250), fast.interval());
+    }
+
+    @Test
+    void negativeIntervalNamesKeyAndValue() {
+        String message = failure(Map.of("metrics.collectors.cpu.interval", "-1s"));
+        assertTrue(message.contains("metrics.collectors.cpu.interval=-1s"), message);
+        assertTrue(failure(Map.of("metrics.collection-interval", "0s")).contains("metrics.collection-interval=0s"));
+    }
+
+    @Test
+    void unknownCollectorTypeNamesKeyAndValue() {
+        String message = failure(Map.of("metrics.collectors.gpu.enabled", "true"));
+        assertTrue(message.contains("metrics.collectors.gpu") && message.contains("unknown collector type 'gpu'"), message);
+        String typed = failure(Map.of("metrics.collectors.x.type", "quantum"));
+        assertTrue(typed.contains("metrics.collectors.x.type=quantum"), typed);
+    }
+
+    @Test
+    void unparsableDurationNamesKeyAndValue() {
+        String message = assertThrows(RuntimeException.class, () -> config(Map.of("metrics.collectors.cpu.interval", "soon"))
+                .collectors().get("cpu").interval()).getMessage();
+        assertTrue(message.contains("metrics.collectors.cpu.interval") && message.contains("soon"), message);
+    }
+
+    @Test
+    void customLabelsMustBeValidAndNotShadowOurs() {
+        assertTrue(failure(Map.of("metrics.collectors.cpu.custom-labels.image", "x")).contains("reserved"));
+        assertTrue(failure(Map.of("metrics.collectors.cpu.custom-labels.__x", "x")).contains("custom-labels.__x"));
+        assertTrue(failure(Map.of("metrics.retry-attempts", "-1")).contains("metrics.retry-attempts=-1"));
+    }
+}
