@@ -3,6 +3,7 @@ package io.phoenix.metrics.api;
 import io.phoenix.metrics.discovery.DiscoveryService;
 import io.phoenix.metrics.discovery.EndpointState;
 import io.phoenix.metrics.discovery.EndpointStatus;
+import io.phoenix.metrics.stats.StatsPipeline;
 import io.smallrye.common.annotation.NonBlocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -25,10 +26,13 @@ public class RuntimesResource {
 
     @Inject
     DiscoveryService discovery;
+    @Inject
+    StatsPipeline stats;
 
     @GET
     public RuntimesView list() {
-        List<EndpointStatus> statuses = discovery.statuses();
+        List<EndpointStatus> statuses = discovery.statuses().stream()
+                .map(s -> s.withStatsStreams(stats.openStreams(s.socket()))).toList();
         int reachable = (int) statuses.stream().filter(s -> s.state() == EndpointState.UP).count();
         return new RuntimesView(statuses.size(), reachable, reachable > 0 ? null : discovery.noneReachableMessage(), statuses);
     }

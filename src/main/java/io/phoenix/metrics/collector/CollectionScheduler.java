@@ -1,5 +1,6 @@
 package io.phoenix.metrics.collector;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.phoenix.metrics.config.MetricsConfig;
@@ -7,6 +8,7 @@ import io.phoenix.metrics.discovery.ContainerInfo;
 import io.phoenix.metrics.discovery.ContainerInventory;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.faulttolerance.api.Guard;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.annotation.Priority;
@@ -17,6 +19,7 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +52,7 @@ public class CollectionScheduler {
 
     private final Map<String, CollectorHealth> health = new ConcurrentHashMap<>();
     private final Map<String, AtomicBoolean> running = new ConcurrentHashMap<>();
+    private final Map<String, Guard> guards = new ConcurrentHashMap<>();
     private final List<Long> timers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** After discovery (default priority) has started, so the first tick already sees containers. */
@@ -92,63 +96,70 @@ public class CollectionScheduler {
         CollectorConfig c = collector.config();
         long started = System.nanoTime();
         String failure = null;
-        if (collector instanceof ContainerMetricsCollector containers) {
-            Instant now = Instant.now();
-            Set<String> seen = new HashSet<>();
-            for (ContainerInfo container : inventory.all()) {
-                seen.add(container.id());
-                try {
-                    store.put(c.name(), container.id(), withRetries(c, () -> containers.collect(registry.snapshot(container, now))));
-                } catch (Exception e) {
-                    failure = failure != null ? failure : container.name() + ": " + describe(e);
-                }
-            }
-            store.retain(c.name(), seen);
-        } else if (collector instanceof SystemMetricsCollector system) {
-            try {
-                store.put(c.name(), MetricStore.HOST, withRetries(c, system::collect));
-            } catch (Exception e) {
-                failure = describe(e);
-            }
+        try {
+            guards.computeIfAbsent(c.name(), name -> guardFor(c)).call(() -> {
+                pass(collector);
+                return null;
+            }, Void.class);
+        } catch (org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException e) {
+            failure = "took longer than the timeout of " + c.timeout().toMillis() + " ms";
+        } catch (Exception e) {
+            failure = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
-        if (failure == null && took.compareTo(c.timeout()) > 0) {
-            failure = "took " + took.toMillis() + " ms, over the timeout of " + c.timeout().toMillis() + " ms";
-        }
-        CollectorHealth h = health.get(c.name());
         Timer.builder("phoenix_collector_duration").description("Time one collection pass of a collector takes.")
                 .tag("collector", c.name()).register(meters).record(took);
+        CollectorHealth h = health.get(c.name());
         if (failure == null) {
             h.success(took);
         } else {
             LOG.debugf("collector %s failed: %s", c.name(), failure);
-            io.micrometer.core.instrument.Counter.builder("phoenix_collector_errors")
-                    .description("Collection passes that failed, per collector.").tag("collector", c.name())
-                    .register(meters).increment();
+            Counter.builder("phoenix_collector_errors").description("Collection passes that failed, per collector.")
+                    .tag("collector", c.name()).register(meters).increment();
             h.failure(failure, took);
         }
     }
 
-    private interface Work {
-        List<MetricValue> call() throws Exception;
+    /**
+     * The collector's own timeout and retries (SmallRye's programmatic Guard: settings per instance, which
+     * annotations cannot do). A retry re-runs the whole pass; passes are idempotent.
+     */
+    private static Guard guardFor(CollectorConfig c) {
+        Guard.Builder builder = Guard.create().withDescription("collector " + c.name())
+                .withTimeout().duration(c.timeout().toMillis(), ChronoUnit.MILLIS).done();
+        if (c.retryAttempts() > 0) {
+            builder = builder.withRetry().maxRetries(c.retryAttempts())
+                    .delay(c.retryDelay().toMillis(), ChronoUnit.MILLIS)
+                    .abortOn(org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException.class)
+                    .done();
+        }
+        return builder.build();
     }
 
-    private static List<MetricValue> withRetries(CollectorConfig c, Work work) throws Exception {
-        for (int attempt = 0; ; attempt++) {
-            try {
-                return work.call();
-            } catch (Exception e) {
-                if (attempt >= c.retryAttempts()) {
-                    throw e;
-                }
-                if (!c.retryDelay().isZero()) {
-                    Thread.sleep(c.retryDelay().toMillis());
+    /**
+     * Every container, or the host, once. A failing container does not stop the others: its error is raised
+     * after the pass, so the collector's health shows it while the rest is still written.
+     */
+    private void pass(MetricsCollector collector) throws Exception {
+        String name = collector.config().name();
+        if (collector instanceof ContainerMetricsCollector containers) {
+            Instant now = Instant.now();
+            Set<String> seen = new HashSet<>();
+            String failure = null;
+            for (ContainerInfo container : inventory.all()) {
+                seen.add(container.id());
+                try {
+                    store.put(name, container.id(), containers.collect(registry.snapshot(container, now)));
+                } catch (RuntimeException e) {
+                    failure = failure != null ? failure : container.name() + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
                 }
             }
+            store.retain(name, seen);
+            if (failure != null) {
+                throw new IllegalStateException(failure);
+            }
+        } else if (collector instanceof SystemMetricsCollector system) {
+            store.put(name, MetricStore.HOST, system.collect());
         }
-    }
-
-    private static String describe(Exception e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 }

@@ -92,6 +92,49 @@ public interface MetricsConfig {
         /** How often Podman's libpod stream reports (whole seconds); Docker's stream always reports every second. */
         @WithDefault("1s")
         Duration interval();
+
+        /** A stats stream that sends nothing for this long is hung: it is counted as an error and re-opened. */
+        @WithDefault("10s")
+        Duration staleAfter();
+    }
+
+    FaultTolerance faultTolerance();
+
+    /** Requests to the runtimes (version, list, inspect); see EngineGuard. */
+    interface FaultTolerance {
+        /** Retries of a request that could not connect, with exponential backoff and jitter. */
+        @WithDefault("1")
+        int retries();
+
+        @WithDefault("100ms")
+        Duration retryDelay();
+
+        /** How long an open circuit refuses requests before one probe is let through. */
+        @WithDefault("3s")
+        Duration circuitDelay();
+
+        /** Requests in the rolling window that decide whether to open the circuit. */
+        @WithDefault("4")
+        int circuitVolume();
+
+        @WithDefault("0.75")
+        double circuitFailureRatio();
+    }
+
+    Health health();
+
+    interface Health {
+        /** Readiness needs at least one reachable runtime endpoint; false keeps an agent with none ready. */
+        @WithDefault("true")
+        boolean requireRuntime();
+    }
+
+    Sse sse();
+
+    interface Sse {
+        /** Events buffered per client that does not keep up; beyond that the client is disconnected (and counted). */
+        @WithDefault("256")
+        int buffer();
     }
 
     interface Discovery {
@@ -107,7 +150,8 @@ public interface MetricsConfig {
         @WithDefault("250ms")
         Duration reconnectMinDelay();
 
-        @WithDefault("30s")
+        /** Low enough that an engine is back in use within seconds of its restart. */
+        @WithDefault("3s")
         Duration reconnectMaxDelay();
     }
 }

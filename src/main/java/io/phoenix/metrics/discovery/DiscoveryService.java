@@ -2,7 +2,12 @@ package io.phoenix.metrics.discovery;
 
 import io.phoenix.metrics.config.MetricsConfig;
 import io.phoenix.metrics.runtime.EndpointResolver;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.phoenix.metrics.runtime.EngineClient;
+import io.phoenix.metrics.runtime.EngineException;
+import io.phoenix.metrics.runtime.EngineGuard;
 import io.phoenix.metrics.runtime.RuntimeEndpoint;
 import io.phoenix.metrics.runtime.RuntimeIdentity;
 import io.quarkus.runtime.ShutdownEvent;
@@ -34,6 +39,8 @@ public class DiscoveryService {
     MetricsConfig config;
     @Inject
     ContainerInventory inventory;
+    @Inject
+    MeterRegistry meters;
 
     private volatile List<EndpointWatcher> watchers = List.of();
     private final EndpointResolver resolver = EndpointResolver.system();
@@ -46,11 +53,28 @@ public class DiscoveryService {
         }
         MetricsConfig.Discovery discovery = config.discovery();
         Backoff backoff = new Backoff(discovery.reconnectMinDelay(), discovery.reconnectMaxDelay());
+        MetricsConfig.FaultTolerance ft = config.faultTolerance();
+        EngineGuard.Settings guarding = new EngineGuard.Settings(discovery.requestTimeout(), ft.retries(), ft.retryDelay(),
+                ft.circuitDelay(), ft.circuitVolume(), ft.circuitFailureRatio());
+        EngineClient.Options options = new EngineClient.Options(config.apiVersion(), discovery.requestTimeout(),
+                MAX_CONNECTIONS_PER_ENDPOINT);
         watchers = endpoints.stream()
-                .map(endpoint -> new EndpointWatcher(vertx,
-                        new EngineClient(vertx, endpoint, config.apiVersion(), discovery.requestTimeout(), MAX_CONNECTIONS_PER_ENDPOINT),
-                        inventory, backoff))
+                .map(endpoint -> new EndpointWatcher(vertx, new EngineClient(vertx, endpoint, options,
+                        new EngineGuard(endpoint, guarding), error -> countError(endpoint, error)), inventory, backoff))
                 .toList();
+        for (EndpointWatcher watcher : watchers) {
+            EngineGuard guard = watcher.client().guard();
+            Gauge.builder("phoenix_runtime_circuit_state", guard, g -> switch (g.circuitState()) {
+                        case CLOSED -> 0;
+                        case HALF_OPEN -> 1;
+                        case OPEN -> 2;
+                    })
+                    .description("Circuit breaker of a runtime endpoint: 0 closed, 1 half-open, 2 open.")
+                    .tag("endpoint", watcher.endpoint().uri()).register(meters);
+            Gauge.builder("phoenix_runtime_up", watcher, w -> w.status().state() == EndpointState.UP ? 1 : 0)
+                    .description("1 while the runtime endpoint is identified, listed and followed.")
+                    .tag("endpoint", watcher.endpoint().uri()).register(meters);
+        }
         LOG.infof("Watching %d runtime endpoint(s): %s", watchers.size(),
                 endpoints.stream().map(e -> e.uri() + " (" + e.origin().name().toLowerCase() + ")").collect(Collectors.joining(", ")));
         Multi.createFrom().iterable(watchers)
@@ -64,6 +88,13 @@ public class DiscoveryService {
                         LOG.infof("%d of %d runtime endpoint(s) reachable", up, results.size());
                     }
                 });
+    }
+
+    /** Failed requests and streams per endpoint and kind (unavailable, protocol, circuit_open). */
+    private void countError(RuntimeEndpoint endpoint, EngineException error) {
+        String kind = error.getClass().getSimpleName().replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+        Counter.builder("phoenix_runtime_errors").description("Failed requests and streams to a runtime endpoint, by kind.")
+                .tag("endpoint", endpoint.uri()).tag("kind", kind).register(meters).increment();
     }
 
     void onStop(@Observes ShutdownEvent event) {
@@ -95,7 +126,7 @@ public class DiscoveryService {
     }
 
     public List<EndpointStatus> statuses() {
-        return watchers.stream().map(EndpointWatcher::status).toList();
+        return watchers.stream().map(w -> w.status().withCircuit(w.client().guard().circuit())).toList();
     }
 
     /** What to tell an operator when nothing answers: which sockets were tried and how to name one. */

@@ -18,6 +18,8 @@ import java.time.Instant;
  * @param lastErrorAt    when that error happened
  * @param lastEventAt    when the last container event arrived
  * @param containerCount containers known on this endpoint
+ * @param circuit        the endpoint's circuit breaker: closed, open (requests refused without asking) or half_open
+ * @param statsStreams   stats streams open to it
  */
 public record EndpointStatus(
         String socket,
@@ -30,36 +32,48 @@ public record EndpointStatus(
         String lastError,
         Instant lastErrorAt,
         Instant lastEventAt,
-        int containerCount) {
+        int containerCount,
+        String circuit,
+        int statsStreams) {
 
     static EndpointStatus connecting(RuntimeEndpoint endpoint) {
         return new EndpointStatus(endpoint.uri(), endpoint.origin(), null, null, null, EndpointState.CONNECTING,
-                Instant.now(), null, null, null, 0);
+                Instant.now(), null, null, null, 0, "closed", 0);
     }
 
     EndpointStatus withIdentity(RuntimeIdentity identity) {
         return new EndpointStatus(socket, origin, identity.kind(), identity.version(), identity.apiVersion(), state, since,
-                lastError, lastErrorAt, lastEventAt, containerCount);
+                lastError, lastErrorAt, lastEventAt, containerCount, circuit, statsStreams);
     }
 
     /** {@code since} moves only when the state actually changes. */
     EndpointStatus withState(EndpointState next, Instant now) {
         return new EndpointStatus(socket, origin, runtime, version, apiVersion, next, next == state ? since : now,
-                lastError, lastErrorAt, lastEventAt, containerCount);
+                lastError, lastErrorAt, lastEventAt, containerCount, circuit, statsStreams);
     }
 
     EndpointStatus withError(String message, Instant at) {
         return new EndpointStatus(socket, origin, runtime, version, apiVersion, state, since, message, at, lastEventAt,
-                containerCount);
+                containerCount, circuit, statsStreams);
     }
 
     EndpointStatus withLastEvent(Instant at) {
         return new EndpointStatus(socket, origin, runtime, version, apiVersion, state, since, lastError, lastErrorAt, at,
-                containerCount);
+                containerCount, circuit, statsStreams);
     }
 
     EndpointStatus withContainerCount(int count) {
         return new EndpointStatus(socket, origin, runtime, version, apiVersion, state, since, lastError, lastErrorAt,
-                lastEventAt, count);
+                lastEventAt, count, circuit, statsStreams);
+    }
+
+    EndpointStatus withCircuit(String state) {
+        return new EndpointStatus(socket, origin, runtime, version, apiVersion, this.state, since, lastError, lastErrorAt,
+                lastEventAt, containerCount, state, statsStreams);
+    }
+
+    public EndpointStatus withStatsStreams(int streams) {
+        return new EndpointStatus(socket, origin, runtime, version, apiVersion, state, since, lastError, lastErrorAt,
+                lastEventAt, containerCount, circuit, streams);
     }
 }

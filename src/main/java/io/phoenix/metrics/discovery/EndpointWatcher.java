@@ -256,6 +256,9 @@ final class EndpointWatcher {
 
     /** Garbage from a reachable engine is "failing"; everything else means we could not talk to it. */
     private void markError(Throwable error) {
+        if (error instanceof EngineException.CircuitOpen) {
+            return; // not news: the error that opened the circuit stays the last error
+        }
         EndpointState next = error instanceof EngineException.Protocol ? EndpointState.FAILING : EndpointState.UNAVAILABLE;
         if (status.state() != next) {
             LOG.warnf("%s: %s: %s", endpointUri, next.label(), message(error));

@@ -20,6 +20,7 @@ import io.vertx.mutiny.ext.web.client.WebClient;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * The one client for the Docker Engine API, spoken by Docker and by Podman's compat layer, over a Unix socket.
@@ -31,30 +32,54 @@ public final class EngineClient implements AutoCloseable {
     /** Enough of an error body to say what went wrong without copying a whole garbage page into logs. */
     private static final int MAX_ERROR_BODY = 300;
 
+    /**
+     * @param apiVersion     Docker API version in the path, e.g. v1.41
+     * @param requestTimeout of one request (streams have none)
+     * @param maxConnections pool size; every open stream holds one
+     */
+    public record Options(String apiVersion, Duration requestTimeout, int maxConnections) {
+    }
+
     private final RuntimeEndpoint endpoint;
     private final String apiPrefix;
     private final SocketAddress server;
     private final HttpClient http;
     private final WebClient web;
     private final long timeoutMillis;
+    private final EngineGuard guard;
+    private final Consumer<EngineException> errors;
 
-    public EngineClient(Vertx vertx, RuntimeEndpoint endpoint, String apiVersion, Duration requestTimeout, int maxConnections) {
+    /**
+     * @param errors told of every failed request or stream (after the guard gave up), for per-endpoint counting
+     */
+    public EngineClient(Vertx vertx, RuntimeEndpoint endpoint, Options options, EngineGuard guard, Consumer<EngineException> errors) {
         this.endpoint = endpoint;
-        this.apiPrefix = "/" + apiVersion;
+        this.apiPrefix = "/" + options.apiVersion();
         this.server = SocketAddress.domainSocketAddress(endpoint.socket().toString());
-        this.timeoutMillis = requestTimeout.toMillis();
+        this.timeoutMillis = options.requestTimeout().toMillis();
+        this.guard = guard;
+        this.errors = errors;
         // Streams hold a connection each for as long as they live, so the pool must fit them all.
-        HttpClientOptions options = new HttpClientOptions()
-                .setMaxPoolSize(maxConnections)
+        HttpClientOptions httpOptions = new HttpClientOptions()
+                .setMaxPoolSize(options.maxConnections())
                 .setKeepAlive(true)
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMillis))
                 .setShared(false);
-        this.http = vertx.createHttpClient(options);
+        this.http = vertx.createHttpClient(httpOptions);
         this.web = WebClient.wrap(http);
     }
 
     public RuntimeEndpoint endpoint() {
         return endpoint;
+    }
+
+    public EngineGuard guard() {
+        return guard;
+    }
+
+    /** A Docker API path with this client's version prefix. */
+    public String apiPath(String path) {
+        return apiPrefix + path;
     }
 
     public Uni<RuntimeIdentity> version() {
@@ -85,11 +110,14 @@ public final class EngineClient implements AutoCloseable {
      * connection, so a stopped stream never keeps a socket open on the engine.
      */
     public Multi<JsonObject> stream(String path) {
-        return streamAbsolute(apiPrefix + path);
+        return streamAbsolute(apiPrefix + path, null);
     }
 
-    /** As {@link #stream}, for a path outside the Docker API prefix (libpod's own API on Podman). */
-    public Multi<JsonObject> streamAbsolute(String uri) {
+    /**
+     * As {@link #stream}, for a path outside the Docker API prefix (libpod's own API on Podman) if need be, and
+     * failing when no object arrives for {@code staleAfter} (null: wait forever, as the event stream must).
+     */
+    public Multi<JsonObject> streamAbsolute(String uri, Duration staleAfter) {
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.GET)
                 .setServer(server.getDelegate())
@@ -97,13 +125,22 @@ public final class EngineClient implements AutoCloseable {
                 .setPort(80)
                 .setURI(uri)
                 .setConnectTimeout(timeoutMillis);
-        return Multi.createFrom().deferred(() -> {
+        Multi<JsonObject> stream = Multi.createFrom().deferred(() -> {
             JsonObjectFramer framer = new JsonObjectFramer();
             return http.request(options)
                     .onFailure().transform(e -> unavailable(uri, e))
                     .onItem().transformToMulti(request -> request.send()
                             .onFailure().transform(e -> unavailable(uri, e))
                             .onItem().transformToMulti(response -> body(uri, request, response, framer)));
+        });
+        if (staleAfter != null) {
+            stream = stream.ifNoItem().after(staleAfter).failWith(() -> new EngineException.Unavailable(
+                    "GET " + uri + ": nothing for " + staleAfter.toSeconds() + " s, stream hung", null));
+        }
+        return stream.onFailure().invoke(e -> {
+            if (e instanceof EngineException engineException && !(e instanceof EngineException.NotFound)) {
+                errors.accept(engineException);
+            }
         });
     }
 
@@ -129,11 +166,26 @@ public final class EngineClient implements AutoCloseable {
 
     private Uni<Buffer> get(String path) {
         String uri = apiPrefix + path;
-        return web.request(HttpMethod.GET, server, 80, "localhost", uri)
-                .timeout(timeoutMillis)
-                .send()
-                .onFailure().transform(e -> unavailable(uri, e))
-                .map(response -> checked(uri, response));
+        return guard.call(() -> web.request(HttpMethod.GET, server, 80, "localhost", uri)
+                        .timeout(timeoutMillis)
+                        .send()
+                        .onFailure().transform(e -> unavailable(uri, e))
+                        .map(response -> checked(uri, response)))
+                .onFailure().transform(e -> counted(uri, e));
+    }
+
+    /** What the guard let through (an open circuit, a timeout of its own) becomes an EngineException too, and is counted. */
+    private Throwable counted(String uri, Throwable failure) {
+        EngineException error = failure instanceof EngineException e ? e
+                : failure instanceof org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException
+                ? new EngineException.CircuitOpen("GET " + uri + ": circuit open after repeated failures, not asking the engine")
+                : failure instanceof org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException
+                ? new EngineException.Unavailable("GET " + uri + ": no answer within " + timeoutMillis + " ms (engine hung?)", failure)
+                : new EngineException.Unavailable("GET " + uri + ": " + failure, failure);
+        if (!(error instanceof EngineException.NotFound)) {
+            errors.accept(error);
+        }
+        return error;
     }
 
     private static Buffer checked(String uri, HttpResponse<Buffer> response) {

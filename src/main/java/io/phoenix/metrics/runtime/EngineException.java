@@ -28,6 +28,13 @@ public abstract sealed class EngineException extends RuntimeException {
         }
     }
 
+    /** The endpoint's circuit breaker is open: the request was not sent. */
+    public static final class CircuitOpen extends EngineException {
+        public CircuitOpen(String message) {
+            super(message, null);
+        }
+    }
+
     /** HTTP 404 for an object that is gone, typically a container removed between two requests. */
     public static final class NotFound extends EngineException {
         public NotFound(String message) {

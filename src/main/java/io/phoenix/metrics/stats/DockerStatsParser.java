@@ -22,8 +22,18 @@ public final class DockerStatsParser {
     private DockerStatsParser() {
     }
 
+    /** Docker's last object for a container that stopped: everything zero, read at Go's zero time. Not a reading. */
+    public static boolean isStoppedMarker(JsonObject stats) {
+        return stats.getValue("read") instanceof String read && read.startsWith("0001-01-01");
+    }
+
     public static StatsSample parse(String containerId, JsonObject stats) {
-        return new StatsSample(containerId, readAt(stats), cpu(stats), memory(stats), pids(stats), networks(stats), disks(stats));
+        StatsSample sample = new StatsSample(containerId, readAt(stats), cpu(stats), memory(stats), pids(stats), networks(stats),
+                disks(stats));
+        if (sample.cpu() == null && sample.memory() == null) {
+            throw new EngineException.Protocol("stats: object has neither cpu_stats nor memory_stats counters");
+        }
+        return sample;
     }
 
     static Instant readAt(JsonObject stats) {

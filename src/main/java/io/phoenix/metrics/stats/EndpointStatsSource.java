@@ -25,8 +25,8 @@ final class EndpointStatsSource implements StatsSource {
     private final EngineClient client;
     private final String path;
     private final Consumer<StatsSample> sink;
-    private final Consumer<Throwable> errors;
     private final Duration reopenDelay;
+    private final Duration staleAfter;
     private final Set<String> wanted = ConcurrentHashMap.newKeySet();
     private volatile Cancellable stream;
     private volatile boolean closed;
@@ -34,14 +34,14 @@ final class EndpointStatsSource implements StatsSource {
     private final boolean netIoSwapped;
 
     EndpointStatsSource(Vertx vertx, EngineClient client, String podmanVersion, Duration interval, Consumer<StatsSample> sink,
-                        Consumer<Throwable> errors, Duration reopenDelay) {
+                        Duration reopenDelay, Duration staleAfter) {
         this.vertx = vertx;
         this.client = client;
         this.path = "/v" + podmanVersion + "/libpod/containers/stats?stream=true&interval=" + Math.max(1, interval.toSeconds());
         this.netIoSwapped = PodmanStatsParser.swapsNetIo(podmanVersion);
         this.sink = sink;
-        this.errors = errors;
         this.reopenDelay = reopenDelay;
+        this.staleAfter = staleAfter;
     }
 
     @Override
@@ -55,7 +55,7 @@ final class EndpointStatsSource implements StatsSource {
         if (closed || wanted.isEmpty() || stream != null) {
             return;
         }
-        stream = client.streamAbsolute(path)
+        stream = client.streamAbsolute(path, staleAfter)
                 .onItem().transformToIterable(report -> PodmanStatsParser.parse(report, netIoSwapped))
                 .filter(sample -> wanted.contains(sample.containerId()))
                 .subscribe().with(sink, this::ended, () -> ended(null));
@@ -68,9 +68,22 @@ final class EndpointStatsSource implements StatsSource {
         }
         if (error != null) {
             LOG.debugf("%s: libpod stats stream broke: %s", client.endpoint().uri(), error.getMessage());
-            errors.accept(error);
         }
-        vertx.setTimer(reopenDelay.toMillis(), t -> open());
+        reopenLater();
+    }
+
+    /** While the endpoint's circuit is open the engine is presumed down: wait rather than knock. */
+    private void reopenLater() {
+        vertx.setTimer(reopenDelay.toMillis(), t -> {
+            if (closed || wanted.isEmpty()) {
+                return;
+            }
+            if (client.guard().isOpen()) {
+                reopenLater();
+            } else {
+                open();
+            }
+        });
     }
 
     @Override

@@ -23,17 +23,17 @@ final class PerContainerStatsSource implements StatsSource {
     private final Vertx vertx;
     private final EngineClient client;
     private final Consumer<StatsSample> sink;
-    private final Consumer<Throwable> errors;
     private final Duration reopenDelay;
+    private final Duration staleAfter;
     private final Set<String> wanted = ConcurrentHashMap.newKeySet();
     private final Map<String, Cancellable> streams = new ConcurrentHashMap<>();
 
-    PerContainerStatsSource(Vertx vertx, EngineClient client, Consumer<StatsSample> sink, Consumer<Throwable> errors, Duration reopenDelay) {
+    PerContainerStatsSource(Vertx vertx, EngineClient client, Consumer<StatsSample> sink, Duration reopenDelay, Duration staleAfter) {
         this.vertx = vertx;
         this.client = client;
         this.sink = sink;
-        this.errors = errors;
         this.reopenDelay = reopenDelay;
+        this.staleAfter = staleAfter;
     }
 
     @Override
@@ -45,7 +45,8 @@ final class PerContainerStatsSource implements StatsSource {
 
     private void open(String id) {
         // Vert.x delivers even an immediate connect failure later on the event loop, so the put below comes first.
-        streams.put(id, client.stream("/containers/" + id + "/stats?stream=true")
+        streams.put(id, client.streamAbsolute(client.apiPath("/containers/" + id + "/stats?stream=true"), staleAfter)
+                .filter(json -> !DockerStatsParser.isStoppedMarker(json))
                 .map(json -> DockerStatsParser.parse(id, json))
                 .subscribe().with(sink, error -> ended(id, error), () -> ended(id, null)));
     }
@@ -57,10 +58,19 @@ final class PerContainerStatsSource implements StatsSource {
         }
         if (error != null) {
             LOG.debugf("%s: stats stream of %s broke: %s", client.endpoint().uri(), id, error.getMessage());
-            errors.accept(error);
         }
+        reopenLater(id);
+    }
+
+    /** While the endpoint's circuit is open the engine is presumed down: wait rather than knock. */
+    private void reopenLater(String id) {
         vertx.setTimer(reopenDelay.toMillis(), t -> {
-            if (wanted.contains(id) && !streams.containsKey(id)) {
+            if (!wanted.contains(id) || streams.containsKey(id)) {
+                return;
+            }
+            if (client.guard().isOpen()) {
+                reopenLater(id);
+            } else {
                 open(id);
             }
         });

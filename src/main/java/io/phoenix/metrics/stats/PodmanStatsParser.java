@@ -65,7 +65,12 @@ public final class PodmanStatsParser {
         }
         Long wallNanos = Json.number(s, "SystemNano");
         Instant readAt = wallNanos == null || wallNanos <= 0 ? Instant.now() : Instant.ofEpochSecond(0, wallNanos);
-        return new StatsSample(id, readAt, cpu(s, wallNanos), memory(s), Json.number(s, "PIDs"), network(s, netIoSwapped), disk(s));
+        StatsSample sample = new StatsSample(id, readAt, cpu(s, wallNanos), memory(s), Json.number(s, "PIDs"),
+                network(s, netIoSwapped), disk(s));
+        if (sample.cpu() == null && sample.memory() == null) {
+            throw new EngineException.Protocol("libpod stats: entry for " + id + " has neither CPUNano nor MemUsage");
+        }
+        return sample;
     }
 
     /**

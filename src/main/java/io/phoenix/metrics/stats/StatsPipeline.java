@@ -68,24 +68,20 @@ public class StatsPipeline {
         if (existing != null) {
             return java.util.Optional.of(existing);
         }
-        return discovery.engine(container.endpoint()).map(engine -> sources.computeIfAbsent(container.endpoint(), uri -> {
-            String endpoint = engine.client().endpoint().uri();
-            var errors = io.micrometer.core.instrument.Counter.builder("phoenix_stats_stream_errors")
-                    .description("Stats streams that broke or sent garbage, per runtime endpoint.")
-                    .tag("endpoint", endpoint).register(registry);
-            return switch (engine.identity().kind()) {
-                case DOCKER -> new PerContainerStatsSource(vertx, engine.client(), this::accept, e -> errors.increment(), REOPEN_DELAY);
-                case PODMAN -> new EndpointStatsSource(vertx, engine.client(), engine.identity().version(),
-                        config.stats().interval(), this::accept, e -> errors.increment(), REOPEN_DELAY);
-            };
-        }));
+        // The engine's dialect decides the source: Docker streams per container, Podman one libpod stream for all.
+        return discovery.engine(container.endpoint()).map(engine -> sources.computeIfAbsent(container.endpoint(), uri ->
+                switch (engine.identity().kind()) {
+                    case DOCKER -> new PerContainerStatsSource(vertx, engine.client(), store::accept, REOPEN_DELAY,
+                            config.stats().staleAfter());
+                    case PODMAN -> new EndpointStatsSource(vertx, engine.client(), engine.identity().version(),
+                            config.stats().interval(), store::accept, REOPEN_DELAY, config.stats().staleAfter());
+                }));
     }
 
-    /** A stream's last object for a stopping container carries no counters: keep the previous reading instead. */
-    private void accept(StatsSample sample) {
-        if (sample.cpu() != null || sample.memory() != null) {
-            store.accept(sample);
-        }
+    /** Stats streams open to one endpoint. */
+    public int openStreams(String endpointUri) {
+        StatsSource source = sources.get(endpointUri);
+        return source == null ? 0 : source.openStreams();
     }
 
     public int openStreams() {

@@ -35,6 +35,12 @@ public record Scrape(String text) {
         return values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
     }
 
+    /** True when some line matches the regular expression as a whole. */
+    public boolean hasLine(String regex) {
+        Pattern pattern = Pattern.compile(regex);
+        return text.lines().anyMatch(line -> pattern.matcher(line).matches());
+    }
+
     public boolean mentions(String containerName) {
         return text.contains("container_name=\"" + containerName + "\"");
     }
