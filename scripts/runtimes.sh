@@ -1,159 +1,279 @@
 #!/usr/bin/env bash
 # Real Docker and Podman engines on private sockets, for the tests and for developers.
-#   scripts/runtimes.sh install   apt-install what is missing (root)
+#   scripts/runtimes.sh install [PKG...]  apt-install what is missing, plus extra packages (root)
 #   scripts/runtimes.sh up        start both engines (idempotent) and import the busybox test image
 #   scripts/runtimes.sh down      stop the engines this script started
 #   scripts/runtimes.sh status    say which socket answers
 #   scripts/runtimes.sh env       print export lines for the socket paths
-# Sockets live in $PHOENIX_RUNTIME_DIR (default /tmp/phoenix-runtimes): docker.sock and podman.sock.
-# See ../shared/RUNTIMES.md for why each flag is there (cgroup v1 hybrid hosts, no registry, no bridge).
+# Everything lives in $PHOENIX_RUNTIME_DIR (default /tmp/phoenix-runtimes): docker.sock, podman.sock, logs, pidfiles.
+# Why the flags: Debian 12 VMs with cgroup v1 "hybrid", no systemd/journald, no registry (see shared/RUNTIMES.md).
 set -euo pipefail
 
 DIR=${PHOENIX_RUNTIME_DIR:-/tmp/phoenix-runtimes}
 DOCKER_SOCK=$DIR/docker.sock
 PODMAN_SOCK=$DIR/podman.sock
-PACKAGES=(docker.io podman runc busybox-static curl)
-DOCKER_IMAGE=busybox:local
-PODMAN_IMAGE=localhost/busybox:latest
-WAIT_SECONDS=${PHOENIX_RUNTIME_WAIT:-90}
+CONTAINERD_SOCK=$DIR/containerd/containerd.sock
+WAIT_SECONDS=${PHOENIX_RUNTIME_WAIT:-60}
+# netavark/aardvark-dns named explicitly: with --no-install-recommends apt would satisfy podman's
+# "container-network-stack" with CNI plugins instead, a different network backend than the one tested here.
+# prometheus: for promtool, which the test suite runs on a live scrape (the server is not started).
+PACKAGES=(docker.io podman runc busybox-static netavark aardvark-dns curl prometheus)
+# The same test image under two names on each engine, so tests can use either spelling.
+DOCKER_IMAGES=(busybox:local localhost/busybox:latest)
+PODMAN_IMAGES=(localhost/busybox:latest localhost/busybox:local)
+APPLETS=(sh sleep yes dd cat echo true false head tail seq nc httpd wget kill ls rm mkdir touch sync ps env hostname ip grep wc)
 
 log() { printf '[runtimes] %s\n' "$*" >&2; }
 
 missing_packages() {
   local p
-  for p in "${PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || printf '%s ' "$p"
+  for p in "$@"; do
+    [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = "install ok installed" ] || printf '%s ' "$p"
   done
 }
 
+# install [EXTRA...]: our packages plus any extra ones (.ci/run adds its own), one apt run for all.
 install() {
-  local missing
-  missing=$(missing_packages)
+  local missing guard=0 rc=0
+  missing=$(missing_packages "${PACKAGES[@]}" "$@")
   [ -z "$missing" ] && return 0
   if [ "$(id -u)" != 0 ]; then
     log "missing packages: $missing"
-    log "run: sudo apt-get update && sudo apt-get install -y --no-install-recommends $missing"
+    echo "sudo apt-get update && sudo apt-get install -y --no-install-recommends $missing" >&2
     exit 1
   fi
   log "installing $missing"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
+  # Installing must not start the packaged services (a system dockerd on /var/run/docker.sock, prometheus on
+  # :9090): policy-rc.d answering 101 tells invoke-rc.d and deb-systemd-invoke not to. Only if none is there.
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+    chmod 755 /usr/sbin/policy-rc.d
+    guard=1
+  fi
   # shellcheck disable=SC2086
-  apt-get install -y -qq --no-install-recommends $missing >/dev/null
+  { DEBIAN_FRONTEND=noninteractive apt-get update -qq \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null; } || rc=$?
+  if [ $guard = 1 ]; then rm -f /usr/sbin/policy-rc.d; fi
+  if [ $rc != 0 ]; then log "apt-get failed (exit $rc)"; exit $rc; fi
 }
 
-answers() { curl -sf --max-time 2 --unix-socket "$1" http://localhost/_ping >/dev/null 2>&1; }
+answers() { curl -sf --max-time 3 --unix-socket "$1" http://localhost/_ping >/dev/null 2>&1; }
+
+# PID from $DIR/NAME.pid, only if that process is still one of ours (its command line names $DIR): guards
+# against stale pidfiles and PID reuse, and never touches a system dockerd/containerd/podman.
+our_pid() {
+  local f=$DIR/$1.pid pid
+  [ -f "$f" ] || return 1
+  pid=$(cat "$f" 2>/dev/null) || return 1
+  [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || return 1
+  [[ "$(tr '\0' ' ' <"/proc/$pid/cmdline")" == *"$DIR/"* ]] || return 1
+  echo "$pid"
+}
+
+# Start a daemon detached (own session: survives the calling shell, no SIGINT/SIGHUP from its terminal),
+# recording its real PID; setsid may fork, so the PID is written from inside before exec.
+spawn() {
+  local name=$1 logfile=$2 i
+  shift 2
+  rm -f "$DIR/$name.pid"
+  setsid bash -c 'echo $$ >"$0.tmp" && mv "$0.tmp" "$0" && exec "$@"' "$DIR/$name.pid" "$@" </dev/null >"$logfile" 2>&1 &
+  for ((i = 0; i < 40; i++)); do
+    [ -s "$DIR/$name.pid" ] && return 0
+    sleep 0.05
+  done
+}
 
 wait_for() {
-  local sock=$1 name=$2 logfile=$3 i
+  local what=$1 logfile=$2 name=$3 i
+  shift 3
   for ((i = 0; i < WAIT_SECONDS * 4; i++)); do
-    answers "$sock" && return 0
+    "$@" && return 0
+    if ! our_pid "$name" >/dev/null; then
+      log "$what exited during startup; last lines of $logfile:"
+      tail -n 30 "$logfile" >&2 || true
+      exit 1
+    fi
     sleep 0.25
   done
-  log "$name did not answer on $sock within ${WAIT_SECONDS}s; last lines of $logfile:"
+  log "$what not ready within ${WAIT_SECONDS}s; last lines of $logfile:"
   tail -n 30 "$logfile" >&2 || true
   exit 1
 }
 
-# Podman reads its engine settings from here, for the service and for our CLI calls alike, so that containers
-# created through the API get runc (crun fails on cgroup v1 hybrid), cgroupfs (no systemd) and ulimits that
-# runc accepts. Events go to a file: there is no journald to read them back from.
+# dockerd 20.10 starts its own containerd only when /run/containerd/containerd.sock is absent; if a system
+# containerd (or a stale socket) is there it silently uses that one instead. So we run our own containerd on a
+# private socket and pass --containerd: nothing shared with a system Docker, and `down` can stop it.
+start_containerd() {
+  [ -S "$CONTAINERD_SOCK" ] && our_pid containerd >/dev/null && return 0
+  mkdir -p "$DIR/containerd"
+  rm -f "$CONTAINERD_SOCK"
+  cat >"$DIR/containerd/config.toml" <<CONF
+version = 2
+root = "$DIR/containerd/root"
+state = "$DIR/containerd/state"
+disabled_plugins = ["io.containerd.grpc.v1.cri"]
+[grpc]
+  address = "$CONTAINERD_SOCK"
+CONF
+  log "starting containerd on $CONTAINERD_SOCK"
+  spawn containerd "$DIR/containerd.log" containerd --config "$DIR/containerd/config.toml"
+  wait_for containerd "$DIR/containerd.log" containerd test -S "$CONTAINERD_SOCK"
+}
+
+start_docker() {
+  answers "$DOCKER_SOCK" && return 0
+  if ! our_pid dockerd >/dev/null; then
+    start_containerd
+    mkdir -p "$DIR/docker-data" "$DIR/docker-exec"
+    rm -f "$DOCKER_SOCK"
+    # An empty config file so a system /etc/docker/daemon.json (hosts, data-root...) cannot interfere.
+    echo '{}' >"$DIR/daemon.json"
+    log "starting dockerd on $DOCKER_SOCK"
+    # No default bridge and no iptables/NAT: tests use NetworkMode "none" or networks they create themselves.
+    spawn dockerd "$DIR/dockerd.log" dockerd --config-file "$DIR/daemon.json" \
+      --containerd "$CONTAINERD_SOCK" --iptables=false --ip-masq=false --bridge=none \
+      --host "unix://$DOCKER_SOCK" --data-root "$DIR/docker-data" --exec-root "$DIR/docker-exec" \
+      --pidfile "$DIR/docker-exec/dockerd.pid"
+  fi
+  wait_for dockerd "$DIR/dockerd.log" dockerd answers "$DOCKER_SOCK"
+}
+
+# Podman reads its engine settings from this file (CONTAINERS_CONF replaces the distro containers.conf), so
+# containers created through the API need no extra options: runc (crun fails on cgroup v1 hybrid), cgroupfs (no
+# systemd), ulimits that runc accepts, events to a file (no journald to read them back from), netavark networks.
 write_containers_conf() {
   cat >"$DIR/containers.conf" <<'CONF'
 [containers]
 default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]
+default_sysctls = ["net.ipv4.ping_group_range=0 0"]
 
 [engine]
 runtime = "runc"
 cgroup_manager = "cgroupfs"
 events_logger = "file"
+
+[network]
+network_backend = "netavark"
 CONF
 }
 
-podman_cli() { CONTAINERS_CONF=$DIR/containers.conf podman --runtime runc --cgroup-manager cgroupfs "$@"; }
-
-start_docker() {
-  if answers "$DOCKER_SOCK"; then return 0; fi
-  log "starting dockerd on $DOCKER_SOCK"
-  mkdir -p "$DIR/docker-data" "$DIR/docker-exec"
-  # No bridge, no iptables: the tests' containers use --network none or networks they create themselves.
-  nohup dockerd --iptables=false --ip-masq=false --bridge=none \
-    --host "unix://$DOCKER_SOCK" --data-root "$DIR/docker-data" --exec-root "$DIR/docker-exec" \
-    --pidfile "$DIR/dockerd.pid" >"$DIR/dockerd.log" 2>&1 &
-  wait_for "$DOCKER_SOCK" dockerd "$DIR/dockerd.log"
-}
-
 start_podman() {
-  if answers "$PODMAN_SOCK"; then return 0; fi
-  log "starting podman system service on $PODMAN_SOCK"
-  rm -f "$PODMAN_SOCK"
-  CONTAINERS_CONF=$DIR/containers.conf nohup podman --runtime runc --cgroup-manager cgroupfs \
-    system service --time 0 "unix://$PODMAN_SOCK" >"$DIR/podman.log" 2>&1 &
-  echo $! >"$DIR/podman.pid"
-  wait_for "$PODMAN_SOCK" podman "$DIR/podman.log"
+  answers "$PODMAN_SOCK" && return 0
+  if ! our_pid podman >/dev/null; then
+    write_containers_conf
+    rm -f "$PODMAN_SOCK"
+    log "starting podman system service on $PODMAN_SOCK"
+    CONTAINERS_CONF=$DIR/containers.conf spawn podman "$DIR/podman.log" \
+      podman --runtime runc --cgroup-manager cgroupfs system service --time 0 "unix://$PODMAN_SOCK"
+  fi
+  wait_for podman "$DIR/podman.log" podman answers "$PODMAN_SOCK"
 }
 
-# No registry is reachable: the test image is Debian's static busybox in an otherwise empty root.
+api() { curl -sf --max-time 60 --unix-socket "$1" "http://localhost/v1.41$2" "${@:3}"; }
+
+# No registry is reachable: the test image is Debian's static busybox in an otherwise empty root. Imported
+# through each engine's own API (POST /images/create?fromSrc=-), so it lands in the storage the service uses.
+# The image Comment (not a label: labels would show up on every container) names the busybox build and the
+# applet list, so a machine holding an older import gets the current one.
+# (Output captured first: with pipefail, `curl | grep -q` fails whenever grep stops reading early.)
+image_current() {
+  local json
+  json=$(api "$1" "/images/$2/json" 2>/dev/null) || return 1
+  [[ "$json" == *"\"Comment\":\"phoenix-busybox-$3\""* ]]
+}
+
 import_images() {
-  local root
-  if ! docker -H "unix://$DOCKER_SOCK" image inspect "$DOCKER_IMAGE" >/dev/null 2>&1 \
-    || ! podman_cli image exists "$PODMAN_IMAGE"; then
-    root=$(mktemp -d)
-    mkdir -p "$root/bin" "$root/tmp"
-    cp /bin/busybox "$root/bin/busybox"
-    for c in sh sleep yes dd cat echo head seq nc httpd wget kill true false sync ls rm mkdir; do
-      ln -sf busybox "$root/bin/$c"
+  local root="" engine sock names first n stamp old
+  stamp=$( (sha256sum /bin/busybox; echo "${APPLETS[*]}") | sha256sum | cut -c1-12)
+  for engine in docker podman; do
+    if [ $engine = docker ]; then sock=$DOCKER_SOCK; names=("${DOCKER_IMAGES[@]}"); else sock=$PODMAN_SOCK; names=("${PODMAN_IMAGES[@]}"); fi
+    first=${names[0]}
+    if ! image_current "$sock" "$first" "$stamp"; then
+      if [ -z "$root" ]; then
+        root=$(mktemp -d)
+        mkdir -p "$root/bin" "$root/tmp" "$root/etc"
+        cp /bin/busybox "$root/bin/busybox"
+        for n in "${APPLETS[@]}"; do ln -sf busybox "$root/bin/$n"; done
+        tar -C "$root" -cf "$root.tar" .
+      fi
+      old=$(api "$sock" "/images/$first/json" 2>/dev/null | grep -o '"Id":"[^"]*"' | head -n 1 | cut -d'"' -f4) || true
+      log "importing $first into $engine"
+      # Podman ignores the tag parameter here and always tags :latest, hence names ending in :latest for it.
+      api "$sock" "/images/create?fromSrc=-&repo=${first%:*}&tag=${first##*:}&message=phoenix-busybox-$stamp" \
+        -X POST -H 'Content-Type: application/x-tar' --data-binary "@$root.tar" >/dev/null
+      # The previous import, unless containers still use it (then the engine refuses, which is fine).
+      if [ -n "$old" ]; then api "$sock" "/images/$old" -X DELETE >/dev/null 2>&1 || true; fi
+    fi
+    for n in "${names[@]:1}"; do
+      image_current "$sock" "$n" "$stamp" || api "$sock" "/images/$first/tag?repo=${n%:*}&tag=${n##*:}" -X POST >/dev/null
     done
-    docker -H "unix://$DOCKER_SOCK" image inspect "$DOCKER_IMAGE" >/dev/null 2>&1 \
-      || tar -C "$root" -c . | docker -H "unix://$DOCKER_SOCK" import - "$DOCKER_IMAGE" >/dev/null
-    podman_cli image exists "$PODMAN_IMAGE" \
-      || tar -C "$root" -c . | podman_cli import --quiet - "$PODMAN_IMAGE" >/dev/null
-    rm -rf "$root"
-  fi
+  done
+  if [ -n "$root" ]; then rm -rf "$root" "$root.tar"; fi
 }
 
 up() {
-  install
+  local tools=1 t
+  for t in dockerd containerd podman runc busybox curl; do command -v "$t" >/dev/null || tools=0; done
+  if [ $tools = 0 ] || [ -n "$(missing_packages "${PACKAGES[@]}")" ]; then install; fi
+  [ -x /bin/busybox ] || { log "/bin/busybox missing (package busybox-static)"; exit 1; }
   mkdir -p "$DIR"
-  write_containers_conf
   start_docker
   start_podman
   import_images
-  log "up: unix://$DOCKER_SOCK unix://$PODMAN_SOCK"
+  echo "docker: unix://$DOCKER_SOCK"
+  echo "podman: unix://$PODMAN_SOCK"
 }
 
-stop_pid() {
-  local pidfile=$1 name=$2 pid i
-  [ -f "$pidfile" ] || return 0
-  pid=$(cat "$pidfile")
+stop_daemon() {
+  local name=$1 limit=$2 pid i
+  pid=$(our_pid "$name") || { rm -f "$DIR/$name.pid"; return 0; }
+  log "stopping $name ($pid)"
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < limit * 4; i++)); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.25
+  done
   if kill -0 "$pid" 2>/dev/null; then
-    log "stopping $name ($pid)"
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 120; i++)); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.25
-    done
-    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+    log "$name did not exit within ${limit}s: killing it"
+    kill -KILL "$pid" 2>/dev/null || true
+    sleep 0.5
   fi
-  rm -f "$pidfile"
+  rm -f "$DIR/$name.pid"
 }
 
 down() {
-  stop_pid "$DIR/podman.pid" podman
-  # dockerd takes its containerd down with it on SIGTERM.
-  stop_pid "$DIR/dockerd.pid" dockerd
-  rm -f "$PODMAN_SOCK"
+  # Podman containers are not children of the service and keep running; only the API goes away.
+  stop_daemon podman 30
+  # dockerd first stops its running containers (each gets its stop timeout, 10 s by default), hence the long bound.
+  stop_daemon dockerd 90
+  # After dockerd, so it can still talk to containerd while shutting containers down.
+  stop_daemon containerd 30
+  # dockerd bind-mounts its data-root onto itself and undoes that on a clean exit; not after a SIGKILL.
+  if ! our_pid dockerd >/dev/null && grep -qF " $DIR/docker-data " /proc/mounts; then
+    umount "$DIR/docker-data" 2>/dev/null || true
+  fi
+  # Stale socket files only: a socket something still answers on is not ours to remove.
+  local s
+  for s in "$PODMAN_SOCK" "$DOCKER_SOCK"; do answers "$s" || rm -f "$s"; done
+  our_pid containerd >/dev/null || rm -f "$CONTAINERD_SOCK"
 }
 
 status() {
-  local s
-  for s in "$DOCKER_SOCK" "$PODMAN_SOCK"; do
-    if answers "$s"; then echo "unix://$s up"; else echo "unix://$s down"; fi
+  local name sock server
+  for name in docker podman; do
+    if [ $name = docker ]; then sock=$DOCKER_SOCK; else sock=$PODMAN_SOCK; fi
+    if answers "$sock"; then
+      server=$(curl -s --max-time 3 -o /dev/null -D - --unix-socket "$sock" http://localhost/_ping \
+        | tr -d '\r' | sed -n 's/^Server: //Ip')
+      echo "$name unix://$sock up ($server)"
+    else
+      echo "$name unix://$sock down"
+    fi
   done
 }
 
 case "${1:-}" in
-  install) install ;;
+  install) shift; install "$@" ;;
   up) up ;;
   down) down ;;
   status) status ;;

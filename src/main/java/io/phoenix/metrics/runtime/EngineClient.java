@@ -152,7 +152,11 @@ public final class EngineClient implements AutoCloseable {
         Multi<JsonObject> objects = response.toMulti()
                 .onFailure().transform(e -> unavailable(uri, e))
                 .onItem().transformToIterable(chunk -> framer.feed(chunk.getDelegate()))
-                .onCancellation().invoke(() -> request.reset());
+                .onCancellation().invoke(() -> {
+                    // We asked for the end: the reset's own "stream reset" error is expected, not news.
+                    response.getDelegate().exceptionHandler(ignored -> { });
+                    request.reset();
+                });
         // A stream that ends inside an object lost data: that is an error, not a clean end.
         Multi<JsonObject> truncation = Multi.createFrom().deferred(() -> framer.hasPartialObject()
                 ? Multi.createFrom().failure(new EngineException.Protocol(uri + ": stream ended in the middle of an object"))

@@ -35,4 +35,11 @@ public enum Engine {
     public String label() {
         return name().toLowerCase();
     }
+
+    /** Waits until the agent under test reports this engine up (it connects asynchronously after start-up). */
+    public void awaitUp() {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> io.restassured.RestAssured.given()
+                .get("/api/runtimes").then().extract().<java.util.List<java.util.Map<String, Object>>>path("runtimes").stream()
+                .anyMatch(r -> uri().equals(r.get("socket")) && "up".equals(r.get("state"))));
+    }
 }
