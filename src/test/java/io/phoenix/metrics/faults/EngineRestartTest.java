@@ -1,0 +1,145 @@
+package io.phoenix.metrics.faults;
+
+import io.phoenix.metrics.testing.Engine;
+import io.phoenix.metrics.testing.EngineFixture;
+import io.phoenix.metrics.testing.Scrape;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The real Docker daemon and Podman service are stopped under the running agent and started again. Throughout,
+ * /metrics answers 200; the endpoints go unavailable with their circuits open; within 10 s of the engines' return
+ * the agent is back on its own, its stats streams re-opened, and it holds no more file descriptors than before.
+ */
+@QuarkusTest
+@TestProfile(EngineRestartTest.QuickCircuit.class)
+class EngineRestartTest {
+
+    /** Open the circuit after two failed probes, so the test sees it open while the engines are down. */
+    public static class QuickCircuit implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("metrics.runtimes", Engine.DOCKER.uri() + "," + Engine.PODMAN.uri(),
+                    "metrics.fault-tolerance.circuit-volume", "2", "metrics.fault-tolerance.circuit-failure-ratio", "1.0");
+        }
+    }
+
+    private static Map<String, Object> runtime(Engine engine) {
+        List<Map<String, Object>> runtimes = given().get("/api/runtimes").then().statusCode(200).extract().path("runtimes");
+        return runtimes.stream().filter(r -> engine.uri().equals(r.get("socket"))).findFirst().orElseThrow();
+    }
+
+    private static long openFiles() {
+        return new File("/proc/self/fd").list().length;
+    }
+
+    private static void stop(String daemon) throws Exception {
+        Path pidfile = Engine.runtimeDir().resolve(daemon + ".pid");
+        long pid = Long.parseLong(Files.readString(pidfile).trim());
+        ProcessHandle process = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException(daemon + " not running"));
+        process.destroy();
+        process.onExit().get(90, TimeUnit.SECONDS);
+    }
+
+    private static void startEngines() throws Exception {
+        Process up = new ProcessBuilder("bash", "scripts/runtimes.sh", "up").inheritIO().start();
+        assertTrue(up.waitFor(180, TimeUnit.SECONDS) && up.exitValue() == 0, "scripts/runtimes.sh up");
+    }
+
+    @Test
+    void agentRidesOutEngineRestarts() throws Exception {
+        Engine.DOCKER.awaitUp();
+        Engine.PODMAN.awaitUp();
+        EngineFixture docker = new EngineFixture(Engine.DOCKER);
+        EngineFixture podman = new EngineFixture(Engine.PODMAN);
+        String onDocker = EngineFixture.uniqueName("survivor-d");
+        String onPodman = EngineFixture.uniqueName("survivor-p");
+        docker.start(docker.create(onDocker, new JsonObject().put("RestartPolicy", new JsonObject().put("Name", "always")), "sleep", "600"));
+        podman.run(onPodman, "sleep", "600");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Scrape.now().value("container_cpu_usage_seconds_total", onDocker).isPresent()
+                && Scrape.now().value("container_cpu_usage_seconds_total", onPodman).isPresent());
+        long filesBefore = openFiles();
+
+        AtomicInteger scrapes = new AtomicInteger();
+        AtomicInteger failedScrapes = new AtomicInteger();
+        Thread scraper = new Thread(() -> {
+            long end = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+            while (!Thread.currentThread().isInterrupted() && System.nanoTime() < end) {
+                try {
+                    if (RestAssured.given().get("/metrics").statusCode() != 200) {
+                        failedScrapes.incrementAndGet();
+                    }
+                } catch (RuntimeException e) {
+                    failedScrapes.incrementAndGet();
+                }
+                scrapes.incrementAndGet();
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "scraper");
+        scraper.start();
+        try {
+            stop("podman");
+            stop("dockerd");
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                for (Engine engine : Engine.values()) {
+                    Map<String, Object> r = runtime(engine);
+                    assertEquals("unavailable", r.get("state"), engine.toString());
+                    assertEquals("open", r.get("circuit"), engine.toString());
+                }
+            });
+            given().get("/q/health/ready").then().statusCode(503); // not ready without any runtime
+
+            startEngines();
+            long back = System.nanoTime();
+            double since = System.currentTimeMillis() / 1000.0;
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                for (Engine engine : Engine.values()) {
+                    Map<String, Object> r = runtime(engine);
+                    assertEquals("up", r.get("state"), engine.toString());
+                    assertEquals("closed", r.get("circuit"), engine.toString());
+                }
+                Scrape scrape = Scrape.now();
+                // Fresh samples after the return: the streams were re-opened (Docker restarted its container).
+                assertTrue(scrape.value("container_last_sample_timestamp_seconds", onDocker).orElse(0.0) > since, "docker stream");
+                assertTrue(scrape.value("container_last_sample_timestamp_seconds", onPodman).orElse(0.0) > since, "podman stream");
+            });
+            System.out.printf("recovered %d ms after the engines answered again; %d scrapes, %d failed%n",
+                    (System.nanoTime() - back) / 1_000_000, scrapes.get(), failedScrapes.get());
+            given().get("/q/health/ready").then().statusCode(200);
+        } finally {
+            scraper.interrupt();
+            scraper.join(5000);
+            if (!Engine.DOCKER.socket().toFile().exists() || !Engine.PODMAN.socket().toFile().exists()) {
+                startEngines();
+            }
+            docker.close();
+            podman.close();
+        }
+        assertEquals(0, failedScrapes.get(), "/metrics answered 200 throughout (" + scrapes.get() + " scrapes)");
+        long filesAfter = openFiles();
+        System.out.printf("open files: %d before, %d after%n", filesBefore, filesAfter);
+        assertTrue(filesAfter <= filesBefore + 3, "no leaked connections: " + filesBefore + " -> " + filesAfter);
+    }
+}
