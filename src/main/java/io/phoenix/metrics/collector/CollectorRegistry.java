@@ -122,11 +122,4 @@ public class CollectorRegistry {
         }
     }
 
-    /** Names of what the factory can make and the beans offer, for messages. */
-    Set<String> knownTypes() {
-        Set<String> names = new LinkedHashSet<>(factory.types());
-        beans.forEach(b -> names.add(b.name()));
-        return names;
-    }
-
 }

@@ -2,7 +2,6 @@ package io.phoenix.metrics.collector;
 
 import io.phoenix.metrics.stats.StatsSample;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import static io.phoenix.metrics.collector.MetricDefinition.counter;
@@ -27,11 +26,6 @@ public final class DiskCollector extends TableCollector {
         if (latest == null || latest.disks().isEmpty()) {
             return List.of();
         }
-        List<MetricValue> out = new ArrayList<>();
-        long timestamp = latest.readAt().toEpochMilli();
-        for (StatsSample.Disk disk : latest.disks()) {
-            emit(METRICS, disk, labels(snapshot.labels(), "device", disk.device()), timestamp, out);
-        }
-        return out;
+        return emitEach(METRICS, latest.disks(), snapshot, "device", StatsSample.Disk::device);
     }
 }

@@ -15,7 +15,7 @@ import static io.phoenix.metrics.collector.MetricDefinition.gauge;
  * Host CPU, memory and load from /proc (parameter {@code proc-root}, default /proc; a DaemonSet mounts the
  * host's /proc elsewhere). CPU percent is from this collector's own previous reading of /proc/stat.
  */
-public final class HostCollector implements SystemMetricsCollector {
+public final class HostCollector extends ConfiguredCollector implements SystemMetricsCollector {
 
     /** One reading of the host. */
     record Reading(long busyJiffies, long totalJiffies, Double cpuPercent, Long memTotal, Long memAvailable,
@@ -32,7 +32,6 @@ public final class HostCollector implements SystemMetricsCollector {
             gauge("host_load5", null, "Load average over 5 minutes.", Reading::load5),
             gauge("host_load15", null, "Load average over 15 minutes.", Reading::load15));
 
-    private CollectorConfig config;
     private Path procRoot = Path.of("/proc");
     private Reading previous;
 
@@ -43,13 +42,8 @@ public final class HostCollector implements SystemMetricsCollector {
 
     @Override
     public void initialize(CollectorConfig config) {
-        this.config = config;
+        super.initialize(config);
         this.procRoot = Path.of(config.parameter("proc-root", "/proc"));
-    }
-
-    @Override
-    public CollectorConfig config() {
-        return config;
     }
 
     @Override
@@ -60,10 +54,7 @@ public final class HostCollector implements SystemMetricsCollector {
                 Files.readString(procRoot.resolve("loadavg"), StandardCharsets.US_ASCII),
                 previous);
         previous = reading;
-        Map<String, String> labels = new LinkedHashMap<>(config == null ? Map.of() : config.customLabels());
-        List<MetricValue> out = new ArrayList<>(METRICS.size());
-        TableCollector.emit(METRICS, reading, labels, System.currentTimeMillis(), out);
-        return out;
+        return TableCollector.emit(METRICS, reading, withCustomLabels(Map.of()), System.currentTimeMillis());
     }
 
     /** Parses the three files; the previous reading (or null) gives the CPU percent. */

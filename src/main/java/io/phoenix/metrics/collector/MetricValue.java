@@ -61,6 +61,7 @@ public record MetricValue(String name, double value, MetricType type, String uni
         if (value == Math.rint(value) && Math.abs(value) < 1e15) {
             return Long.toString((long) value);
         }
-        return Double.toString(value);
+        // Plain digits (1795573918.586, not 1.795573918586E9): the seed format is read by people too.
+        return java.math.BigDecimal.valueOf(value).toPlainString();
     }
 }

@@ -2,7 +2,6 @@ package io.phoenix.metrics.collector;
 
 import io.phoenix.metrics.stats.StatsSample;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import static io.phoenix.metrics.collector.MetricDefinition.counter;
@@ -31,11 +30,6 @@ public final class NetworkCollector extends TableCollector {
         if (latest == null || latest.networks().isEmpty()) {
             return List.of();
         }
-        List<MetricValue> out = new ArrayList<>();
-        long timestamp = latest.readAt().toEpochMilli();
-        for (StatsSample.Network network : latest.networks()) {
-            emit(METRICS, network, labels(snapshot.labels(), "interface", network.iface()), timestamp, out);
-        }
-        return out;
+        return emitEach(METRICS, latest.networks(), snapshot, "interface", StatsSample.Network::iface);
     }
 }

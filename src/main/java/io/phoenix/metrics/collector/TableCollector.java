@@ -9,19 +9,7 @@ import java.util.Map;
  * Base of the built-in container collectors: each is a table of {@link MetricDefinition}s plus the choice of what
  * to read them from. Adds the collector's custom labels to every series.
  */
-public abstract class TableCollector implements ContainerMetricsCollector {
-
-    private CollectorConfig config;
-
-    @Override
-    public void initialize(CollectorConfig config) {
-        this.config = config;
-    }
-
-    @Override
-    public CollectorConfig config() {
-        return config;
-    }
+public abstract class TableCollector extends ConfiguredCollector implements ContainerMetricsCollector {
 
     /** The container's labels, then any extra (interface, device), then the collector's custom labels. */
     protected Map<String, String> labels(Map<String, String> containerLabels, String extraName, String extraValue) {
@@ -29,10 +17,18 @@ public abstract class TableCollector implements ContainerMetricsCollector {
         if (extraName != null) {
             labels.put(extraName, extraValue);
         }
-        if (config != null) {
-            labels.putAll(config.customLabels());
+        return withCustomLabels(labels);
+    }
+
+    /** One table over several items of a sample (interfaces, devices), each item's series labelled by {@code label}. */
+    protected <T> List<MetricValue> emitEach(List<MetricDefinition<T>> table, List<T> items, ContainerSnapshot snapshot,
+                                             String label, java.util.function.Function<T, String> labelValue) {
+        List<MetricValue> out = new ArrayList<>(table.size() * items.size());
+        long timestamp = snapshot.latest().readAt().toEpochMilli();
+        for (T item : items) {
+            emit(table, item, labels(snapshot.labels(), label, labelValue.apply(item)), timestamp, out);
         }
-        return labels;
+        return out;
     }
 
     protected static <T> void emit(List<MetricDefinition<T>> table, T source, Map<String, String> labels, long timestamp,

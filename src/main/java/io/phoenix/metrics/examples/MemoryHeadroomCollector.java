@@ -1,6 +1,7 @@
 package io.phoenix.metrics.examples;
 
 import io.phoenix.metrics.collector.CollectorConfig;
+import io.phoenix.metrics.collector.ConfiguredCollector;
 import io.phoenix.metrics.collector.ContainerMetricsCollector;
 import io.phoenix.metrics.collector.ContainerSnapshot;
 import io.phoenix.metrics.collector.MetricDefinition;
@@ -9,7 +10,6 @@ import io.phoenix.metrics.stats.StatsSample;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -20,11 +20,10 @@ import java.util.Map;
  * and how close in percent, for alerts that fire before the OOM killer does.
  */
 @ApplicationScoped
-public class MemoryHeadroomCollector implements ContainerMetricsCollector {
+public class MemoryHeadroomCollector extends ConfiguredCollector implements ContainerMetricsCollector {
 
     /** Below this fraction of the limit left, {@code container_memory_headroom_low} is 1 (parameter {@code low-ratio}). */
     private double lowRatio = 0.1;
-    private CollectorConfig config;
 
     /** What is left below the limit, and whether that is under the configured ratio. */
     record Headroom(long bytes, boolean low) {
@@ -42,18 +41,13 @@ public class MemoryHeadroomCollector implements ContainerMetricsCollector {
 
     @Override
     public void initialize(CollectorConfig config) {
-        this.config = config;
+        super.initialize(config);
         String value = config.parameter("low-ratio", "0.1");
         try {
             this.lowRatio = Double.parseDouble(value);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("metrics.collectors." + config.name() + ".parameters.low-ratio=" + value + ": not a number");
         }
-    }
-
-    @Override
-    public CollectorConfig config() {
-        return config;
     }
 
     @Override
@@ -68,8 +62,7 @@ public class MemoryHeadroomCollector implements ContainerMetricsCollector {
         }
         long left = Math.max(0, memory.limit() - memory.workingSet());
         Headroom headroom = new Headroom(left, left < lowRatio * memory.limit());
-        Map<String, String> labels = new LinkedHashMap<>(snapshot.labels());
-        labels.putAll(config.customLabels());
+        Map<String, String> labels = withCustomLabels(snapshot.labels());
         List<MetricValue> out = new ArrayList<>(METRICS.size());
         for (MetricDefinition<Headroom> definition : METRICS) {
             out.add(definition.valueOf(headroom, labels, latest.readAt().toEpochMilli()));

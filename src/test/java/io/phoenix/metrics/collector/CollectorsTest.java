@@ -153,6 +153,7 @@ class CollectorsTest {
                 Map.of("container_name", "a\"b\\c\nd"), "help");
         assertEquals("container_info{container_name=\"a\\\"b\\\\c\\nd\"} 1 1700000000123", value.toPrometheusFormat());
         assertEquals("x 0.5 1", new MetricValue("x", 0.5, MetricType.GAUGE, null, 1, Map.of(), "h").toPrometheusFormat());
+        assertEquals("x 1795573918.586 1", new MetricValue("x", 1795573918.586, MetricType.GAUGE, null, 1, Map.of(), "h").toPrometheusFormat());
     }
 
     @Test

@@ -56,7 +56,7 @@ class DiscoveryOnRealEnginesTest {
 
     /** The agent connects asynchronously after start-up; give it the engines before measuring event latency. */
     private static void awaitUp(Engine engine) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> "up".equals(runtime(engine).get("state")));
+        engine.awaitUp();
     }
 
     private static Map<String, Object> runtime(Engine engine) {

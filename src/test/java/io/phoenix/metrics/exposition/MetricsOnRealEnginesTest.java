@@ -40,9 +40,7 @@ class MetricsOnRealEnginesTest {
     private EngineFixture fixture;
 
     private EngineFixture on(Engine engine) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> given().get("/api/runtimes").then().extract()
-                .<List<Map<String, Object>>>path("runtimes").stream()
-                .anyMatch(r -> engine.uri().equals(r.get("socket")) && "up".equals(r.get("state"))));
+        engine.awaitUp();
         fixture = new EngineFixture(engine);
         return fixture;
     }

@@ -1,6 +1,6 @@
 package io.phoenix.metrics.testing;
 
-import io.phoenix.metrics.collector.CollectorConfig;
+import io.phoenix.metrics.collector.ConfiguredCollector;
 import io.phoenix.metrics.collector.MetricType;
 import io.phoenix.metrics.collector.MetricValue;
 import io.phoenix.metrics.collector.SystemMetricsCollector;
@@ -16,14 +16,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * so a test can see the configured retries happen. A test bean: discovered like a user's collector would be.
  */
 @ApplicationScoped
-public class SwitchableCollector implements SystemMetricsCollector {
+public class SwitchableCollector extends ConfiguredCollector implements SystemMetricsCollector {
 
     public enum Mode { OK, FAIL, SLOW }
 
     public static final AtomicReference<Mode> MODE = new AtomicReference<>(Mode.OK);
     public static final AtomicInteger CALLS = new AtomicInteger();
-
-    private CollectorConfig config;
 
     @Override
     public String name() {
@@ -31,24 +29,14 @@ public class SwitchableCollector implements SystemMetricsCollector {
     }
 
     @Override
-    public void initialize(CollectorConfig config) {
-        this.config = config;
-    }
-
-    @Override
-    public CollectorConfig config() {
-        return config;
-    }
-
-    @Override
     public List<MetricValue> collect() throws Exception {
         CALLS.incrementAndGet();
         switch (MODE.get()) {
             case FAIL -> throw new IllegalStateException("switched to fail");
-            case SLOW -> Thread.sleep(config.timeout().toMillis() * 3);
+            case SLOW -> Thread.sleep(config().timeout().toMillis() * 3);
             default -> { }
         }
         return List.of(new MetricValue("phoenix_test_switchable", 1, MetricType.GAUGE, null, System.currentTimeMillis(),
-                config.customLabels(), "Test collector."));
+                withCustomLabels(Map.of()), "Test collector."));
     }
 }
