@@ -16,7 +16,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DIR=${PHOENIX_RUNTIME_DIR:-/tmp/phoenix-runtimes}
-RUN_ID=$(date +%H%M%S)$(printf '%04x' $((RANDOM)))
+RUN_ID=${BENCH_RUN_ID:-$(date +%H%M%S)$(printf '%04x' $((RANDOM)))}
+case "$RUN_ID" in *[!a-z0-9]*|'') echo "BENCH_RUN_ID must be lowercase letters and digits" >&2; exit 2 ;; esac
 RUN_DIR=target/bench/$RUN_ID
 PREFIX=phx-bench-$RUN_ID-
 JAR=target/quarkus-app/quarkus-run.jar

@@ -25,7 +25,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -469,6 +468,7 @@ class Bench:
         self.reps = 2 if q else 3
         self.scrapes = max(500, args.scrapes)
         self.busy = args.busy
+        self.durations = {}   # engine kind -> (N, seconds) of the last measured N
 
     # ---------------------------------------------------------------- containers
     def create(self, eng, names, busy=False):
@@ -648,10 +648,14 @@ class Bench:
             time.sleep(0.5)
         return {"cli_s": med(cli_wall), "cli_cpu_ms": med(cli_cpu), "par_s": med(par_wall), "par_cpu_ms": med(par_cpu)}
 
-    def estimate(self, n):
-        w = self.cpu_window
-        per_trial = 2.5 if n <= 50 else 3.5
-        return 3 * w + self.fresh_window + 25 + self.trials * per_trial + self.reps * (2 * 3 + n * 0.03) + n * 0.15
+    def estimate(self, kind, n):
+        """Seconds that measuring N containers is expected to take: the last measured N of this engine scaled, or a
+        formula before the first one (a full-mode N=10 takes about 170 s, a quick N=3 about 60 s)."""
+        prev = self.durations.get(kind)
+        if prev:
+            pn, pd = prev
+            return pd + max(0, n - pn) * 0.35
+        return 3 * self.cpu_window + self.fresh_window + 35 + self.trials * 1.2 + self.reps * (4 + n * 0.03) + n * 0.2
 
     # ---------------------------------------------------------------- one engine, one N
     def measure(self, eng, n, names, ids):
@@ -688,7 +692,7 @@ class Bench:
         self.agents.append(agent)
         agent.start()
         agent.wait_ready(names, 90)
-        time.sleep(min(5.0, self.cpu_window))
+        time.sleep(2.0)   # ready means every container has had a sample: start-up is over
         log(f"{eng.kind} N={label}: agent CPU window at 10 s ({self.cpu_window:.0f} s)")
         a10, e10 = self.cpu_window_measure(eng, agent)
         res.update({"agent_cpu_10s": a10, "engine_extra_10s": e10 - base})
@@ -708,7 +712,7 @@ class Bench:
             log(f"{kind}: starting {self.busy} busy containers")
             self.create(eng, busy, busy=True)
             for n in args.n:
-                if self.remaining() < self.estimate(n):
+                if self.remaining() < self.estimate(kind, n):
                     msg = f"{kind} N={n}: skipped, would not fit the {args.budget:.0f} s budget"
                     log(msg)
                     self.notes.append(msg)
@@ -723,7 +727,8 @@ class Bench:
                 ids = [self.created[kind][x] for x in names]
                 t0 = time.monotonic()
                 self.rows.append(self.measure(eng, n, names, ids))
-                log(f"{kind} N={n}: measured in {time.monotonic() - t0:.0f} s")
+                self.durations[kind] = (n, time.monotonic() - t0)
+                log(f"{kind} N={n}: measured in {time.monotonic() - t0:.0f} s ({self.remaining():.0f} s of the budget left)")
             self.remove(eng, idle + busy)
 
     # ---------------------------------------------------------------- output
@@ -732,7 +737,9 @@ class Bench:
             return "n/a" if v is None else f"{v:.{d}f}"
 
         def ratio(a, b):
-            return "n/a" if a is None or b is None or b <= 0 else f"{a / b:.1f}×"
+            if a is None or b is None:
+                return "n/a"
+            return "∞" if b <= 0 else f"{a / b:.1f}×"
 
         lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
         for r in self.rows:
@@ -897,7 +904,7 @@ def main(argv):
     p.add_argument("--trials", type=int, help="discovery/removal trials (default 20; quick 3)")
     p.add_argument("--scrapes", type=int, default=500, help="measured /metrics scrapes (at least 500)")
     p.add_argument("--poll-ms", type=int, default=25, help="/metrics poll period in the discovery trials (20-50)")
-    p.add_argument("--budget", type=float, help="seconds for the whole run (default 1140; quick 170)")
+    p.add_argument("--budget", type=float, help="seconds for the whole run (default 1170; quick 170)")
     p.add_argument("--out", help="markdown file (default docs/benchmarks.md; quick: target/bench/benchmarks-quick.md)")
     p.add_argument("--java-opts", default="", help="JVM options for the agent, e.g. '-Xmx64m'")
     p.add_argument("--jfr", action="store_true", help="record a JFR profile of each agent run at 1 s into the run directory")
@@ -923,7 +930,7 @@ def main(argv):
     if not 20 <= a.poll_ms <= 50:
         p.error("--poll-ms must be within 20..50")
     if a.budget is None:
-        a.budget = 170.0 if a.quick else 1140.0
+        a.budget = 170.0 if a.quick else 1170.0
     if a.out is None:
         a.out = "target/bench/benchmarks-quick.md" if a.quick else "docs/benchmarks.md"
     a.run_dir = os.path.abspath(f"target/bench/{a.run_id}")
