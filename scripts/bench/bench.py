@@ -469,6 +469,7 @@ class Bench:
         self.scrapes = max(500, args.scrapes)
         self.busy = args.busy
         self.durations = {}   # engine kind -> (N, seconds) of the last measured N
+        self.load_at_start = float(open("/proc/loadavg").read().split()[0])
 
     # ---------------------------------------------------------------- containers
     def create(self, eng, names, busy=False):
@@ -600,7 +601,7 @@ class Bench:
             self.notes.append(f"{eng.kind} N={n_label}: {timeouts} discovery/removal waits hit the {bound:.0f} s bound "
                               f"(counted as {bound:.0f} s)")
         return {"disc_med": med(disc), "disc_max": max(disc) if disc else None,
-                "rm_med": med(rem), "rm_max": max(rem) if rem else None, "n": len(disc)}
+                "rm_med": med(rem), "rm_max": max(rem) if rem else None, "trials": len(disc)}
 
     def alternatives(self, eng, names, ids, idle_rate):
         """Wall and CPU (engine above idle + client) of one full collection, the other ways; medians over reps."""
@@ -708,6 +709,14 @@ class Bench:
             self.engines[k] = Engine(k)
         for kind in kinds:
             eng = self.engines[kind]
+            try:
+                st, body = unix_get(eng.sock, f"{API}/containers/json", timeout=10)
+                others = [c for c in json.loads(body) if not any(n.lstrip("/").startswith(self.prefix) for n in c.get("Names") or [])]
+                if others:
+                    self.notes.append(f"{kind} also ran {len(others)} other container(s) when the run started: their "
+                                      f"series are in /metrics, their engine work in the engine CPU")
+            except (OSError, ValueError, http.client.HTTPException):
+                pass
             idle, busy = [], [f"{self.prefix}{kind[0]}busy{i}" for i in range(self.busy)]
             log(f"{kind}: starting {self.busy} busy containers")
             self.create(eng, busy, busy=True)
@@ -763,7 +772,7 @@ class Bench:
 
     def targets(self):
         out = []
-        for kind in self.engines:
+        for kind in dict.fromkeys(r["engine"] for r in self.rows):
             rows = [r for r in self.rows if r["engine"] == kind]
             if not rows:
                 continue
@@ -780,6 +789,10 @@ class Bench:
             ]
             out.append(f"- **{where}**")
             for what, v, lim, unit in checks:
+                if "CPU" in what:
+                    extra = r["engine_extra_1s" if "1 s" in what else "engine_extra_10s"]
+                    if extra is not None and extra < 0:
+                        what += f" (engine extra came out {extra:.2f} %, counted as 0: a noisy machine)"
                 if v is None:
                     out.append(f"  - {what}: not measured")
                 elif v <= lim:
@@ -818,29 +831,42 @@ class Bench:
             f"- load average at the end: {' '.join(load)}",
         ]
 
-    def document(self, table, elapsed):
+    def meta(self, elapsed):
         a = self.args
-        mode = "quick" if a.quick else "full"
+        cores = os.cpu_count() or 1
+        if self.load_at_start >= 0.5 * cores:
+            self.notes.append(f"the machine was busy when the run started (load average {self.load_at_start:.2f} on "
+                              f"{cores} cores): latency tails and CPU differences are noisy; run again on a quiet machine")
+        return {
+            "date": time.strftime('%Y-%m-%d %H:%M:%S %Z'),
+            "command": f"scripts/bench.sh {os.environ.get('BENCH_CMDLINE', '').strip()}".strip(),
+            "mode": "quick" if a.quick else "full",
+            "run_id": a.run_id,
+            "elapsed_s": round(elapsed),
+            "windows": f"CPU {self.cpu_window:.0f} s, freshness {self.fresh_window:.0f} s, {self.scrapes} scrapes "
+                       f"(+20 warm-up), {self.trials} discovery/removal trials, {self.reps} repetitions of each "
+                       f"alternative, poll every {a.poll_ms} ms",
+            "machine": self.machine(),
+        }
+
+    def document(self, meta):
         parts = [
             "# Benchmarks",
             "",
             "Produced by `scripts/bench.sh` (issue 5); do not edit by hand, run it again. "
             "Numbers are from one machine and one run: compare rows of the same run, not runs of different machines.",
             "",
-            f"- date: {time.strftime('%Y-%m-%d %H:%M:%S %Z')}",
-            f"- command: `scripts/bench.sh {os.environ.get('BENCH_CMDLINE', '').strip()}` ({mode} mode, run id `{a.run_id}`, "
-            f"{elapsed:.0f} s)",
-            f"- windows: CPU {self.cpu_window:.0f} s, freshness {self.fresh_window:.0f} s, {self.scrapes} scrapes "
-            f"(+20 warm-up), {self.trials} discovery/removal trials, {self.reps} repetitions of each alternative, "
-            f"poll every {a.poll_ms} ms",
+            f"- date: {meta['date']}",
+            f"- command: `{meta['command']}` ({meta['mode']} mode, run id `{meta['run_id']}`, {meta['elapsed_s']} s)",
+            f"- windows: {meta['windows']}",
             "",
             "## Machine",
             "",
-            *self.machine(),
+            *meta["machine"],
             "",
             "## Results",
             "",
-            table,
+            self.table(),
             "",
             "## Targets (issue 5)",
             "",
@@ -910,6 +936,7 @@ def main(argv):
     p.add_argument("--jfr", action="store_true", help="record a JFR profile of each agent run at 1 s into the run directory")
     p.add_argument("--jar", default="target/quarkus-app/quarkus-run.jar")
     p.add_argument("--commit", default="?")
+    p.add_argument("--render", metavar="RESULTS_JSON", help="only write --out again from a run's results.json")
     p.add_argument("--check", metavar="FILE", help="only check that FILE has the full table (smoke test)")
     a = p.parse_args(argv)
 
@@ -919,6 +946,19 @@ def main(argv):
             print(f"bench check: {pr}", file=sys.stderr)
         print(f"bench check: {a.check}: {'OK, ' + str(len(COLUMNS)) + ' columns' if not problems else 'FAILED'}")
         return 1 if problems else 0
+
+    if a.render:
+        if not a.out:
+            p.error("--render needs --out")
+        data = json.load(open(a.render))
+        a.quick, a.engine, a.n, a.budget = data["meta"]["mode"] == "quick", "both", [], 0
+        a.run_dir = None
+        bench = Bench(a)
+        bench.rows, bench.notes = data["rows"], data["notes"]
+        with open(a.out, "w") as f:
+            f.write(bench.document(data["meta"]))
+        print(f"written to {a.out}")
+        return 0
 
     if a.engine is None:
         a.engine = "docker" if a.quick else "both"
@@ -972,13 +1012,14 @@ def main(argv):
         bench.cleanup()
     if status == 130:
         return status
-    table = bench.table()
+    meta = bench.meta(time.monotonic() - t0)
+    doc = bench.document(meta)
     with open(f"{a.run_dir}/results.json", "w") as f:
-        json.dump({"rows": bench.rows, "notes": bench.notes}, f, indent=1, default=str)
+        json.dump({"meta": meta, "rows": bench.rows, "notes": bench.notes}, f, indent=1, default=str)
     os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
     with open(a.out, "w") as f:
-        f.write(bench.document(table, time.monotonic() - t0))
-    print(table)
+        f.write(doc)
+    print(bench.table())
     if bench.notes:
         print("\n".join(f"note: {n}" for n in bench.notes))
     print(f"\nwritten to {a.out} (raw numbers and agent logs in {a.run_dir})")
