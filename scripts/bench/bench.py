@@ -919,8 +919,10 @@ def check_table(path):
 
 
 def main(argv):
-    p = argparse.ArgumentParser(prog="scripts/bench.sh", description=__doc__.split("\n")[0])
-    p.add_argument("--run-id", required=True)
+    p = argparse.ArgumentParser(prog="scripts/bench.sh", description=__doc__.split("\n")[0],
+                                epilog="scripts/bench.sh also takes --build (rebuild the agent first); it sets --run-id, "
+                                       "--commit and --jar itself (BENCH_RUN_ID=<lowercase letters and digits> fixes the id).")
+    p.add_argument("--run-id", required=True, help="set by scripts/bench.sh: containers are named phx-bench-<id>-*")
     p.add_argument("--quick", action="store_true", help="N=3, one engine, short windows, < 3 minutes")
     p.add_argument("--engine", choices=["docker", "podman", "both"])
     p.add_argument("--n", type=int, nargs="+", help="container counts (default 10 50 100, up to --max; quick: 3)")
