@@ -31,6 +31,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Runs each enabled collector at its own interval on a worker thread (a custom collector may block) and writes
  * what it returns to the {@link MetricStore}. A tick that finds the previous one still running is skipped.
+ *
+ * <p>Container collectors also run for one container as soon as it has a new sample or its record changed, so
+ * /metrics is as fresh as the engine's stream and a new container shows at once, not at the next tick. Those
+ * containers are queued (de-duplicated) and drained by one worker at a time.
  */
 @ApplicationScoped
 public class CollectionScheduler {
@@ -54,6 +58,12 @@ public class CollectionScheduler {
     private final Map<String, AtomicBoolean> running = new ConcurrentHashMap<>();
     private final Map<String, Guard> guards = new ConcurrentHashMap<>();
     private final List<Long> timers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Set<String> dirty = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private volatile boolean started;
+
+    @Inject
+    io.phoenix.metrics.stats.SampleStore samples;
 
     /** After discovery (default priority) has started, so the first tick already sees containers. */
     void start(@Observes @Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION + 100) StartupEvent event) {
@@ -67,6 +77,55 @@ public class CollectionScheduler {
             }
             running.put(c.name(), new AtomicBoolean());
             timers.add(vertx.setPeriodic(0, c.interval().toMillis(), id -> tick(collector)));
+        }
+        samples.onSample(this::refreshSoon);
+        started = true;
+    }
+
+    void onInventoryChange(@Observes io.phoenix.metrics.discovery.InventoryChange change) {
+        if (!(change instanceof io.phoenix.metrics.discovery.InventoryChange.Removed)) {
+            refreshSoon(change.container().id());
+        }
+    }
+
+    /** Queues one container for its container collectors; cheap, called from event loops. */
+    private void refreshSoon(String containerId) {
+        if (!started) {
+            return;
+        }
+        dirty.add(containerId);
+        if (draining.compareAndSet(false, true)) {
+            vertx.executeBlocking(Uni.createFrom().item(() -> {
+                drain();
+                return null;
+            }), false).subscribe().with(ignored -> { }, error -> draining.set(false));
+        }
+    }
+
+    private void drain() {
+        do {
+            for (java.util.Iterator<String> it = dirty.iterator(); it.hasNext(); ) {
+                String id = it.next();
+                it.remove();
+                inventory.get(id).ifPresent(this::refresh);
+            }
+            draining.set(false);
+        } while (!dirty.isEmpty() && draining.compareAndSet(false, true));
+    }
+
+    private void refresh(ContainerInfo container) {
+        ContainerSnapshot snapshot = registry.snapshot(container, Instant.now());
+        for (MetricsCollector collector : registry.collectors()) {
+            if (collector.config().enabled() && collector instanceof ContainerMetricsCollector c) {
+                try {
+                    store.put(collector.config().name(), container.id(), c.collect(snapshot));
+                } catch (RuntimeException e) {
+                    health.get(collector.config().name()).failure(container.name() + ": " + e.getMessage(), Duration.ZERO);
+                }
+            }
+        }
+        if (inventory.get(container.id()).isEmpty()) {
+            store.forget(container.id()); // removed while we computed: do not bring its series back
         }
     }
 
@@ -155,6 +214,11 @@ public class CollectionScheduler {
                 }
             }
             store.retain(name, seen);
+            for (String id : seen) {
+                if (inventory.get(id).isEmpty()) {
+                    store.forget(id); // removed during the pass: do not keep what we just wrote for it
+                }
+            }
             if (failure != null) {
                 throw new IllegalStateException(failure);
             }

@@ -52,10 +52,14 @@ public class MetricStore {
 
     void onInventoryChange(@Observes InventoryChange change) {
         if (change instanceof InventoryChange.Removed removed) {
-            String id = removed.container().id();
-            byCollector.values().forEach(owners -> owners.remove(id));
-            version.incrementAndGet();
+            forget(removed.container().id());
         }
+    }
+
+    /** Drops every value of one owner. */
+    void forget(String owner) {
+        byCollector.values().forEach(owners -> owners.remove(owner));
+        version.incrementAndGet();
     }
 
     /** Changes whenever anything was written, so readers can cache what they derive. */
