@@ -38,6 +38,9 @@ public class StatsPipeline {
     MetricsConfig config;
     @Inject
     MeterRegistry registry;
+    /** metrics.source: whether numbers come from the kernel's cgroup files (issue 6) instead of the runtime APIs. */
+    @Inject
+    io.phoenix.metrics.stats.cgroup.CgroupSampler cgroup;
 
     private final Map<String, StatsSource> sources = new ConcurrentHashMap<>();
 
@@ -70,6 +73,9 @@ public class StatsPipeline {
         }
         return discovery.engine(container.endpoint()).map(engine -> sources.computeIfAbsent(container.endpoint(), uri -> {
             String endpoint = engine.client().endpoint().uri();
+            if (cgroup.enabled()) {
+                return cgroup.source(endpoint, this::accept); // Docker and Podman alike
+            }
             var errors = io.micrometer.core.instrument.Counter.builder("phoenix_stats_stream_errors")
                     .description("Stats streams that broke or sent garbage, per runtime endpoint.")
                     .tag("endpoint", endpoint).register(registry);
