@@ -141,6 +141,14 @@ public class CgroupSampler {
         LOG.infof("container stats from %s (%s)", decision.cgroup() ? "the kernel's cgroup files" : "the runtime APIs", decision.reason());
     }
 
+    CgroupLayout layout() {
+        return layout;
+    }
+
+    Path procRoot() {
+        return procRoot;
+    }
+
     public Decision decision() {
         return decision;
     }
