@@ -23,7 +23,8 @@ import static io.phoenix.metrics.stats.cgroup.KernelFormats.boxed;
  * Descriptor budget: at most {@value #MAX_HELD} held per container (v1/hybrid: cpuacct.usage, cpuacct.stat, cpu.stat,
  * memory.usage_in_bytes, memory.limit_in_bytes, memory.stat, pids.current, blkio.throttle.io_service_bytes,
  * blkio.throttle.io_serviced, cgroup.procs, /proc/PID/net/dev; v2: cpu.stat, memory.current, memory.max,
- * memory.stat, pids.current, io.stat, /proc/PID/net/dev, plus cgroup.procs when there is no io.stat), and one more
+ * memory.stat, pids.current, io.stat, /proc/PID/net/dev, plus cgroup.procs when there is no io.stat; no net/dev for a
+ * container in the host's network namespace), and one more
  * for a moment while the per-process I/O fallback reads each /proc/PID/io: {@value #BUDGET} in all.
  */
 final class ContainerReader implements AutoCloseable {
@@ -180,9 +181,37 @@ final class ContainerReader implements AutoCloseable {
                 throw new NotTheContainer("cgroup " + dir + " of PID " + pid + " does not name container " + containerId);
             }
         }
-        netDev = KernelFile.open(procDir.resolve("net").resolve("dev"), true);
-        held.add(netDev);
+        if (!inHostNetwork(procDir)) {
+            netDev = KernelFile.open(procDir.resolve("net").resolve("dev"), true);
+            held.add(netDev);
+        }
         cgroupDescription = used.iterator().next().toString();
+    }
+
+    /**
+     * A container in the host's network namespace ({@code --network host}) would show the host's interfaces in its
+     * net/dev; the runtimes report no networks for it, and so does this. "The host's" is PID 1's namespace, or the
+     * agent's own where PID 1's may not be read (a supervisor with more capabilities than the agent, as on the build
+     * machines); when the container's own link cannot be read (a recorded tree) its interfaces are read.
+     */
+    private boolean inHostNetwork(Path procDir) {
+        Path own = netNamespace(procDir);
+        if (own == null) {
+            return false;
+        }
+        Path host = netNamespace(procRoot.resolve("1"));
+        if (host == null) {
+            host = netNamespace(procRoot.resolve("self"));
+        }
+        return own.equals(host);
+    }
+
+    private static Path netNamespace(Path procDir) {
+        try {
+            return Files.readSymbolicLink(procDir.resolve("ns").resolve("net"));
+        } catch (IOException | UnsupportedOperationException e) {
+            return null;
+        }
     }
 
     /** Opens DIR/NAME if both exist and keeps it; notes the directory as one the sample comes from. */
@@ -302,6 +331,9 @@ final class ContainerReader implements AutoCloseable {
     }
 
     private List<StatsSample.Network> networks(Scan s) throws IOException {
+        if (netDev == null) {
+            return List.of();
+        }
         List<StatsSample.Network> out = new ArrayList<>(4);
         KernelFormats.netDev(netDev.into(s), includeLoopback, interfaces, out);
         return out;

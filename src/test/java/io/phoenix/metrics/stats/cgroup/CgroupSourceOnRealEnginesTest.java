@@ -257,6 +257,18 @@ class CgroupSourceOnRealEnginesTest {
         return targets;
     }
 
+    /** The host's interfaces (this machine has eth0 and ifb0/1 besides lo) are not the container's. */
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void aContainerOnTheHostNetworkReportsNoInterfaces(Engine engine) {
+        EngineFixture engineFixture = on(engine);
+        String id = engineFixture.create(EngineFixture.uniqueName("cg-hostnet"), new JsonObject().put("NetworkMode", "host"), "sleep", "600");
+        engineFixture.start(id);
+        await().atMost(Duration.ofSeconds(10)).until(() -> latest(id).isPresent());
+        assertEquals(List.of(), latest(id).orElseThrow().networks());
+        assertEquals(ContainerReader.MAX_HELD - 1, sampler.openFiles(id), "no net/dev held for it");
+    }
+
     @Test
     void theSourceIsChosenAndItsDescriptorsAreExposed() {
         assertTrue(sampler.enabled());
