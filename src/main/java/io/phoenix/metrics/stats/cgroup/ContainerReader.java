@@ -24,8 +24,8 @@ import static io.phoenix.metrics.stats.cgroup.KernelFormats.boxed;
  * memory.usage_in_bytes, memory.limit_in_bytes, memory.stat, pids.current, blkio.throttle.io_service_bytes,
  * blkio.throttle.io_serviced, cgroup.procs, /proc/PID/net/dev; v2: cpu.stat, memory.current, memory.max,
  * memory.stat, pids.current, io.stat, /proc/PID/net/dev, plus cgroup.procs when there is no io.stat; no net/dev for a
- * container in the host's network namespace), and one more
- * for a moment while the per-process I/O fallback reads each /proc/PID/io: {@value #BUDGET} in all.
+ * container in the host's network namespace), and one more for a moment while the per-process I/O fallback reads
+ * each /proc/PID/io: {@value #BUDGET} in all. The sampler holds one more, /proc/stat, for all containers.
  */
 final class ContainerReader implements AutoCloseable {
 
