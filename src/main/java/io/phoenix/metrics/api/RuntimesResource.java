@@ -4,6 +4,7 @@ import io.phoenix.metrics.discovery.DiscoveryService;
 import io.phoenix.metrics.discovery.EndpointState;
 import io.phoenix.metrics.discovery.EndpointStatus;
 import io.phoenix.metrics.stats.StatsPipeline;
+import io.phoenix.metrics.stats.cgroup.CgroupSampler;
 import io.smallrye.common.annotation.NonBlocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -19,21 +20,28 @@ import java.util.List;
 public class RuntimesResource {
 
     /**
-     * @param message null while at least one endpoint is up; otherwise why nothing is (none configured, none answering)
+     * @param message      null while at least one endpoint is up; otherwise why nothing is (none configured, none answering)
+     * @param source       where the numbers come from: "cgroup" (kernel files) or "api" (the engines' stats streams)
+     * @param sourceReason why (metrics.source, and for auto whether the cgroup and proc files were readable)
      */
-    public record RuntimesView(int total, int reachable, String message, List<EndpointStatus> runtimes) {
+    public record RuntimesView(int total, int reachable, String message, String source, String sourceReason,
+                               List<EndpointStatus> runtimes) {
     }
 
     @Inject
     DiscoveryService discovery;
     @Inject
     StatsPipeline stats;
+    @Inject
+    CgroupSampler cgroup;
 
     @GET
     public RuntimesView list() {
         List<EndpointStatus> statuses = discovery.statuses().stream()
                 .map(s -> s.withStatsStreams(stats.openStreams(s.socket()))).toList();
         int reachable = (int) statuses.stream().filter(s -> s.state() == EndpointState.UP).count();
-        return new RuntimesView(statuses.size(), reachable, reachable > 0 ? null : discovery.noneReachableMessage(), statuses);
+        CgroupSampler.Decision decision = cgroup.decision();
+        return new RuntimesView(statuses.size(), reachable, reachable > 0 ? null : discovery.noneReachableMessage(),
+                decision.cgroup() ? "cgroup" : "api", decision.reason(), statuses);
     }
 }

@@ -14,7 +14,8 @@ public final class MemoryCollector extends TableCollector {
             gauge("container_memory_working_set_bytes", "bytes",
                     "Usage minus inactive page cache: what cannot be reclaimed without swapping; absent where the runtime does not say.",
                     StatsSample.Memory::workingSet),
-            gauge("container_memory_limit_bytes", "bytes", "Memory limit as the runtime reports it (the host's memory when unlimited).",
+            gauge("container_memory_limit_bytes", "bytes",
+                    "Memory limit; absent when unlimited with the cgroup source (the engines' APIs report the host's memory instead).",
                     StatsSample.Memory::limit),
             gauge("container_memory_usage_percent", "percent", "Working set as a percentage of the limit.",
                     MemoryCollector::percent));

@@ -88,8 +88,46 @@ public interface MetricsConfig {
 
     Stats stats();
 
+    // ---- Where container numbers come from (issue 6: the cgroup stats source) --------------------------------
+
+    /**
+     * {@code auto} (default): the kernel's cgroup files when {@code metrics.cgroup.root} and
+     * {@code metrics.proc.root}/self/cgroup are readable, the runtime APIs otherwise; {@code cgroup}: always the
+     * kernel (start-up fails when it cannot be read); {@code api}: always the runtimes' stats APIs. Discovery, names,
+     * labels and lifecycle come from the runtime APIs in every case. Env METRICS_SOURCE.
+     */
+    @WithDefault("auto")
+    Source source();
+
+    enum Source {
+        AUTO, CGROUP, API
+    }
+
+    Cgroup cgroup();
+
+    interface Cgroup {
+        /** Where the cgroup file systems are mounted (a DaemonSet mounts the host's, e.g. /host/sys/fs/cgroup). */
+        @WithDefault("/sys/fs/cgroup")
+        String root();
+
+        /** Report the loopback interface among a container's networks. */
+        @WithDefault("false")
+        boolean includeLoopback();
+    }
+
+    Proc proc();
+
+    interface Proc {
+        /** The host's proc file system (e.g. /host/proc with hostPID), where containers' init PIDs are looked up. */
+        @WithDefault("/proc")
+        String root();
+    }
+
     interface Stats {
-        /** How often Podman's libpod stream reports (whole seconds); Docker's stream always reports every second. */
+        /**
+         * How often Podman's libpod stream reports (whole seconds; Docker's stream always reports every second), and
+         * the period of the cgroup source's pass over all containers.
+         */
         @WithDefault("1s")
         Duration interval();
 

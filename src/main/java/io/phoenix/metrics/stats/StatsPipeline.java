@@ -38,11 +38,18 @@ public class StatsPipeline {
     MetricsConfig config;
     @Inject
     MeterRegistry registry;
+    /** metrics.source: whether numbers come from the kernel's cgroup files (issue 6) instead of the runtime APIs. */
+    @Inject
+    io.phoenix.metrics.stats.cgroup.CgroupSampler cgroup;
 
     private final Map<String, StatsSource> sources = new ConcurrentHashMap<>();
 
     @PostConstruct
     void registerGauges() {
+        io.micrometer.core.instrument.Gauge.builder("phoenix_stats_source", () -> 1)
+                .description("Always 1; label source says where the numbers come from: cgroup (kernel files) or api (engine streams).")
+                .tag("source", cgroup.decision().cgroup() ? "cgroup" : "api")
+                .register(registry);
         io.micrometer.core.instrument.Gauge.builder("phoenix_stats_streams_open", this, StatsPipeline::openStreams)
                 .description("Stats streams open to the runtimes (Docker: one per running container; Podman: one per endpoint).")
                 .register(registry);
@@ -68,14 +75,19 @@ public class StatsPipeline {
         if (existing != null) {
             return java.util.Optional.of(existing);
         }
-        // The engine's dialect decides the source: Docker streams per container, Podman one libpod stream for all.
-        return discovery.engine(container.endpoint()).map(engine -> sources.computeIfAbsent(container.endpoint(), uri ->
-                switch (engine.identity().kind()) {
-                    case DOCKER -> new PerContainerStatsSource(vertx, engine.client(), store::accept, REOPEN_DELAY,
-                            config.stats().staleAfter());
-                    case PODMAN -> new EndpointStatsSource(vertx, engine.client(), engine.identity().version(),
-                            config.stats().interval(), store::accept, REOPEN_DELAY, config.stats().staleAfter());
-                }));
+        // Kernel files when metrics.source allows (both engines alike); otherwise the engine's dialect decides:
+        // Docker streams per container, Podman one libpod stream for all.
+        return discovery.engine(container.endpoint()).map(engine -> sources.computeIfAbsent(container.endpoint(), uri -> {
+            if (cgroup.enabled()) {
+                return cgroup.source(uri, store::accept);
+            }
+            return switch (engine.identity().kind()) {
+                case DOCKER -> new PerContainerStatsSource(vertx, engine.client(), store::accept, REOPEN_DELAY,
+                        config.stats().staleAfter());
+                case PODMAN -> new EndpointStatsSource(vertx, engine.client(), engine.identity().version(),
+                        config.stats().interval(), store::accept, REOPEN_DELAY, config.stats().staleAfter());
+            };
+        }));
     }
 
     /** Stats streams open to one endpoint. */

@@ -37,7 +37,8 @@ class EngineRestartTest {
     public static class QuickCircuit implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("metrics.runtimes", Engine.DOCKER.uri() + "," + Engine.PODMAN.uri(),
+            // The API source, so that the stats streams are what must come back.
+            return Map.of("metrics.runtimes", Engine.DOCKER.uri() + "," + Engine.PODMAN.uri(), "metrics.source", "api",
                     "metrics.fault-tolerance.circuit-volume", "2", "metrics.fault-tolerance.circuit-failure-ratio", "1.0");
         }
     }

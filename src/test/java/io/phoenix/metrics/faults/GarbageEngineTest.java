@@ -37,7 +37,9 @@ class GarbageEngineTest {
     public static class Profile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("metrics.runtimes", Engine.DOCKER.uri() + "," + FAKE, "metrics.stats.stale-after", "2s");
+            // The API source: the faults are in the fake's stats streams, which the cgroup source would not read.
+            return Map.of("metrics.runtimes", Engine.DOCKER.uri() + "," + FAKE, "metrics.stats.stale-after", "2s",
+                    "metrics.source", "api");
         }
 
         @Override

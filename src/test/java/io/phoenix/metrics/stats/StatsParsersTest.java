@@ -113,7 +113,8 @@ class StatsParsersTest {
         assertFalse(PodmanStatsParser.swapsNetIo("4.4.0"));
         assertFalse(PodmanStatsParser.swapsNetIo("5.2.1-dev"));
         JsonObject report = new JsonObject().put("Stats", new io.vertx.core.json.JsonArray().add(new JsonObject()
-                .put("ContainerID", "c").put("SystemNano", 1L).put("NetInput", 3927).put("NetOutput", 791423)));
+                .put("ContainerID", "c").put("SystemNano", 1L).put("CPUNano", 5L).put("MemUsage", 10L)
+                .put("NetInput", 3927).put("NetOutput", 791423)));
         StatsSample.Network swapped = PodmanStatsParser.parse(report, true).get(0).networks().get(0);
         assertEquals(791423, swapped.rxBytes(), "the client that downloaded 786 KB received them");
         assertEquals(3927, swapped.txBytes());
