@@ -882,8 +882,8 @@ class Bench:
             "",
             "Caveats: CPU figures come from /proc tick counters (10 ms resolution) on whatever else the machine is "
             "doing; an engine's extra CPU is a difference of two windows and can come out slightly negative. The "
-            "agent runs with the JVM defaults unless `--java-opts` says otherwise, so its RSS follows the default heap "
-            "sizing of the machine. Docker's `stats?stream=false` waits for a second sample (about 1 s) by design.",
+            "agent runs with the shipped JVM options (those of src/main/docker/Dockerfile.jvm) unless `--java-opts` says "
+            "otherwise; they are in the agent line above. Docker's `stats?stream=false` waits for a second sample (about 1 s) by design.",
             "",
         ]
         return "\n".join(parts)
@@ -935,7 +935,9 @@ def main(argv):
     p.add_argument("--poll-ms", type=int, default=25, help="/metrics poll period in the discovery trials (20-50)")
     p.add_argument("--budget", type=float, help="seconds for the whole run (default 1170; quick 170)")
     p.add_argument("--out", help="markdown file (default docs/benchmarks.md; quick: target/bench/benchmarks-quick.md)")
-    p.add_argument("--java-opts", default="", help="JVM options for the agent, e.g. '-Xmx64m'")
+    # The agent's shipped JVM options (src/main/docker/Dockerfile.jvm): a small heap and the serial collector.
+    p.add_argument("--java-opts", default="-XX:+UseSerialGC -Xms16m -Xmx64m -Xss256k -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=48m",
+                   help="JVM options for the agent (default: the shipped ones; '' for the JVM's defaults)")
     p.add_argument("--jfr", action="store_true", help="record a JFR profile of each agent run at 1 s into the run directory")
     p.add_argument("--jar", default="target/quarkus-app/quarkus-run.jar")
     p.add_argument("--commit", default="?")
