@@ -1,5 +1,11 @@
 package io.phoenix.metrics.collector;
 
+import jakarta.interceptor.Interceptor;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Iterator;
+import io.phoenix.metrics.stats.SampleStore;
+import io.phoenix.metrics.discovery.InventoryChange;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -57,16 +63,18 @@ public class CollectionScheduler {
     private final Map<String, CollectorHealth> health = new ConcurrentHashMap<>();
     private final Map<String, AtomicBoolean> running = new ConcurrentHashMap<>();
     private final Map<String, Guard> guards = new ConcurrentHashMap<>();
-    private final List<Long> timers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Long> timers = new CopyOnWriteArrayList<>();
     private final Set<String> dirty = ConcurrentHashMap.newKeySet();
+    /** When each container was last refreshed by a sample or change (nanoTime): the periodic pass skips those. */
+    private final Map<String, Long> refreshedAt = new ConcurrentHashMap<>();
     private final AtomicBoolean draining = new AtomicBoolean();
     private volatile boolean started;
 
     @Inject
-    io.phoenix.metrics.stats.SampleStore samples;
+    SampleStore samples;
 
     /** After discovery (default priority) has started, so the first tick already sees containers. */
-    void start(@Observes @Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION + 100) StartupEvent event) {
+    void start(@Observes @Priority(Interceptor.Priority.APPLICATION + 100) StartupEvent event) {
         registry.initializeAll();
         for (MetricsCollector collector : registry.collectors()) {
             CollectorConfig c = collector.config();
@@ -82,8 +90,8 @@ public class CollectionScheduler {
         started = true;
     }
 
-    void onInventoryChange(@Observes io.phoenix.metrics.discovery.InventoryChange change) {
-        if (!(change instanceof io.phoenix.metrics.discovery.InventoryChange.Removed)) {
+    void onInventoryChange(@Observes InventoryChange change) {
+        if (!(change instanceof InventoryChange.Removed)) {
             refreshSoon(change.container().id());
         }
     }
@@ -104,7 +112,7 @@ public class CollectionScheduler {
 
     private void drain() {
         do {
-            for (java.util.Iterator<String> it = dirty.iterator(); it.hasNext(); ) {
+            for (Iterator<String> it = dirty.iterator(); it.hasNext(); ) {
                 String id = it.next();
                 it.remove();
                 inventory.get(id).ifPresent(this::refresh);
@@ -126,6 +134,9 @@ public class CollectionScheduler {
         }
         if (inventory.get(container.id()).isEmpty()) {
             store.forget(container.id()); // removed while we computed: do not bring its series back
+            refreshedAt.remove(container.id());
+        } else {
+            refreshedAt.put(container.id(), System.nanoTime());
         }
     }
 
@@ -160,7 +171,7 @@ public class CollectionScheduler {
                 pass(collector);
                 return null;
             }, Void.class);
-        } catch (org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException e) {
+        } catch (TimeoutException e) {
             failure = "took longer than the timeout of " + c.timeout().toMillis() + " ms";
         } catch (Exception e) {
             failure = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
@@ -189,7 +200,7 @@ public class CollectionScheduler {
         if (c.retryAttempts() > 0) {
             builder = builder.withRetry().maxRetries(c.retryAttempts())
                     .delay(c.retryDelay().toMillis(), ChronoUnit.MILLIS)
-                    .abortOn(org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException.class)
+                    .abortOn(TimeoutException.class)
                     .done();
         }
         return builder.build();
@@ -205,8 +216,13 @@ public class CollectionScheduler {
             Instant now = Instant.now();
             Set<String> seen = new HashSet<>();
             String failure = null;
+            long fresh = System.nanoTime() - collector.config().interval().toNanos();
             for (ContainerInfo container : inventory.all()) {
                 seen.add(container.id());
+                Long refreshed = refreshedAt.get(container.id());
+                if (refreshed != null && refreshed - fresh > 0) {
+                    continue; // already computed from a sample within this interval: no need to do it twice
+                }
                 try {
                     store.put(name, container.id(), containers.collect(registry.snapshot(container, now)));
                 } catch (RuntimeException e) {
@@ -214,6 +230,7 @@ public class CollectionScheduler {
                 }
             }
             store.retain(name, seen);
+            refreshedAt.keySet().retainAll(seen);
             for (String id : seen) {
                 if (inventory.get(id).isEmpty()) {
                     store.forget(id); // removed during the pass: do not keep what we just wrote for it

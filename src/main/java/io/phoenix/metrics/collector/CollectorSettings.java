@@ -59,7 +59,17 @@ public final class CollectorSettings {
                 o.flatMap(MetricsConfig.CollectorSettings::retryAttempts).orElse(defaults.retryAttempts()),
                 o.flatMap(MetricsConfig.CollectorSettings::retryDelay).orElse(defaults.retryDelay()),
                 o.map(MetricsConfig.CollectorSettings::customLabels).orElse(Map.of()),
-                o.map(MetricsConfig.CollectorSettings::parameters).orElse(Map.of()));
+                parameters(type, defaults, o.map(MetricsConfig.CollectorSettings::parameters).orElse(Map.of())));
+    }
+
+    /** The host collector reads the same /proc as the cgroup source unless told otherwise (a DaemonSet's /host/proc). */
+    private static Map<String, String> parameters(String type, MetricsConfig defaults, Map<String, String> configured) {
+        if (!type.equals("system") || configured.containsKey("proc-root")) {
+            return configured;
+        }
+        Map<String, String> withRoot = new java.util.LinkedHashMap<>(configured);
+        withRoot.put("proc-root", defaults.proc().root());
+        return withRoot;
     }
 
     private static void checkDefaults(MetricsConfig config) {

@@ -1,5 +1,6 @@
 package io.phoenix.metrics.discovery;
 
+import java.util.Locale;
 import io.phoenix.metrics.config.MetricsConfig;
 import io.phoenix.metrics.runtime.EndpointResolver;
 import io.micrometer.core.instrument.Counter;
@@ -92,7 +93,7 @@ public class DiscoveryService {
 
     /** Failed requests and streams per endpoint and kind (unavailable, protocol, circuit_open). */
     private void countError(RuntimeEndpoint endpoint, EngineException error) {
-        String kind = error.getClass().getSimpleName().replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+        String kind = error.getClass().getSimpleName().replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
         Counter.builder("phoenix_runtime_errors").description("Failed requests and streams to a runtime endpoint, by kind.")
                 .tag("endpoint", endpoint.uri()).tag("kind", kind).register(meters).increment();
     }

@@ -1,5 +1,6 @@
 package io.phoenix.metrics.discovery;
 
+import java.util.function.UnaryOperator;
 import io.phoenix.metrics.runtime.EngineClient;
 import io.phoenix.metrics.runtime.EngineException;
 import io.phoenix.metrics.runtime.RuntimeEndpoint;
@@ -271,7 +272,7 @@ final class EndpointWatcher {
         update(s -> s.withError(message(error), Instant.now()));
     }
 
-    private synchronized void update(java.util.function.UnaryOperator<EndpointStatus> change) {
+    private synchronized void update(UnaryOperator<EndpointStatus> change) {
         status = change.apply(status);
     }
 

@@ -2,6 +2,7 @@ package io.phoenix.metrics.exposition;
 
 import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.prometheus.client.exporter.common.TextFormat;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,17 +10,21 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 /**
- * {@code GET /metrics}: Prometheus text 0.0.4 unless the Accept header asks for OpenMetrics. (Quarkus' own
- * handler, left at /q/metrics, answers OpenMetrics to "Accept: * / *" and 406 to a versioned OpenMetrics Accept.)
- * Served on the event loop: the scrape only reads memory.
+ * {@code GET /metrics}: the container and host families, then the service's own (JVM, HTTP, self-metrics from
+ * Micrometer), in Prometheus text 0.0.4 unless the Accept header asks for OpenMetrics. (Quarkus' own handler,
+ * left at /q/metrics, answers OpenMetrics to "Accept: * / *" and 406 to a versioned OpenMetrics Accept.) Served on
+ * the event loop: the scrape only reads memory.
  */
 @ApplicationScoped
 public class MetricsRoute {
 
     static final String OPENMETRICS = "application/openmetrics-text";
+    private static final String EOF = "# EOF\n";
 
     @Inject
     PrometheusMeterRegistry registry;
+    @Inject
+    PrometheusExposition exposition;
 
     void routes(@Observes Router router) {
         router.get("/metrics").handler(this::scrape);
@@ -27,8 +32,19 @@ public class MetricsRoute {
 
     private void scrape(RoutingContext context) {
         String accept = context.request().getHeader("Accept");
-        String contentType = accept != null && accept.contains(OPENMETRICS)
-                ? TextFormat.CONTENT_TYPE_OPENMETRICS_100 : TextFormat.CONTENT_TYPE_004;
-        context.response().putHeader("Content-Type", contentType).end(registry.scrape(contentType));
+        boolean openMetrics = accept != null && accept.contains(OPENMETRICS);
+        String contentType = openMetrics ? TextFormat.CONTENT_TYPE_OPENMETRICS_100 : TextFormat.CONTENT_TYPE_004;
+        byte[] ours = exposition.render(openMetrics);
+        String theirs = registry.scrape(contentType);
+        if (openMetrics && theirs.endsWith(EOF)) {
+            theirs = theirs.substring(0, theirs.length() - EOF.length());
+        }
+        Buffer body = Buffer.buffer(ours.length + theirs.length() + EOF.length())
+                .appendBytes(ours)
+                .appendString(theirs);
+        if (openMetrics) {
+            body.appendString(EOF);
+        }
+        context.response().putHeader("Content-Type", contentType).end(body);
     }
 }

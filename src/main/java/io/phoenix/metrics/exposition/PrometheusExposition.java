@@ -1,78 +1,140 @@
 package io.phoenix.metrics.exposition;
 
-import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.phoenix.metrics.collector.MetricStore;
 import io.phoenix.metrics.collector.MetricType;
 import io.phoenix.metrics.collector.MetricValue;
 import io.phoenix.metrics.config.MetricsConfig;
-import io.prometheus.client.Collector;
-import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Container and host families on /metrics, beside the service's own (JVM, HTTP, self-metrics): registered into
- * the Prometheus registry Micrometer serves, so one response carries everything and the Prometheus client does
- * the format work (0.0.4 text or OpenMetrics by Accept, HELP/TYPE, label escaping).
- *
- * <p>A scrape reads the {@link MetricStore} only. The families are rebuilt when the store changed since the last
- * scrape and reused otherwise.
+ * The container and host families as Prometheus text (0.0.4) or OpenMetrics, rendered from the
+ * {@link MetricStore} and kept as bytes. A scrape gets the cached bytes; they are rendered again when the store
+ * changed and the last rendering is at least {@link #MAX_STALENESS_NANOS} old. The store changes with every sample
+ * (a hundred times a second with a hundred containers), so without that floor every scrape would re-render
+ * thousands of lines; with it, a scrape is mostly a copy and its data at most 100 ms older than the store.
  */
 @ApplicationScoped
-public class PrometheusExposition extends Collector {
+public class PrometheusExposition {
 
-    @Inject
-    PrometheusMeterRegistry registry;
+    static final long MAX_STALENESS_NANOS = 100_000_000L;
+
     @Inject
     MetricStore store;
     @Inject
     MetricsConfig config;
 
-    private volatile Cached cached = new Cached(-1, List.of());
-
-    private record Cached(long version, List<MetricFamilySamples> families) {
+    private record Rendered(long version, long renderedAt, byte[] bytes) {
     }
 
-    void register(@Observes StartupEvent event) {
-        registry.getPrometheusRegistry().register(this);
-    }
+    private volatile Rendered text = new Rendered(-1, 0, new byte[0]);
+    private volatile Rendered openMetrics = new Rendered(-1, 0, new byte[0]);
 
-    @Override
-    public List<MetricFamilySamples> collect() {
+    /** Our families in the 0.0.4 text format, or in OpenMetrics (without the closing "# EOF"). */
+    public byte[] render(boolean asOpenMetrics) {
+        Rendered cached = asOpenMetrics ? openMetrics : text;
         long version = store.version();
-        Cached current = cached;
-        if (current.version() == version) {
-            return current.families();
+        long now = System.nanoTime();
+        if (cached.version() == version || now - cached.renderedAt() < MAX_STALENESS_NANOS) {
+            return cached.bytes();
         }
-        List<MetricFamilySamples> families = build(store.all(), config.exposition().timestamps());
-        cached = new Cached(version, families);
-        return families;
+        synchronized (this) {
+            cached = asOpenMetrics ? openMetrics : text;
+            if (cached.version() != version && now - cached.renderedAt() >= MAX_STALENESS_NANOS) {
+                cached = new Rendered(version, System.nanoTime(),
+                        write(store.all(), asOpenMetrics, config.exposition().timestamps()));
+                if (asOpenMetrics) {
+                    openMetrics = cached;
+                } else {
+                    text = cached;
+                }
+            }
+            return cached.bytes();
+        }
     }
 
-    /** Groups values into families by name, in first-seen order; counters lose "_total" in the family name, as the client expects. */
-    static List<MetricFamilySamples> build(List<MetricValue> values, boolean timestamps) {
-        Map<String, List<MetricValue>> byName = new LinkedHashMap<>();
+    /**
+     * Families in first-seen order, each with HELP and TYPE. In 0.0.4 a counter's family is named like its samples
+     * ({@code x_total}); in OpenMetrics the family drops {@code _total} and carries a UNIT line where there is one.
+     */
+    static byte[] write(List<MetricValue> values, boolean openMetrics, boolean timestamps) {
+        Map<String, List<MetricValue>> families = new LinkedHashMap<>();
         for (MetricValue value : values) {
-            byName.computeIfAbsent(value.name(), n -> new ArrayList<>()).add(value);
+            families.computeIfAbsent(value.name(), n -> new ArrayList<>()).add(value);
         }
-        List<MetricFamilySamples> families = new ArrayList<>(byName.size());
-        for (List<MetricValue> series : byName.values()) {
+        StringBuilder out = new StringBuilder(values.size() * 160);
+        for (List<MetricValue> series : families.values()) {
             MetricValue first = series.get(0);
             boolean counter = first.type() == MetricType.COUNTER;
-            String family = counter ? first.name().substring(0, first.name().length() - "_total".length()) : first.name();
-            List<MetricFamilySamples.Sample> samples = new ArrayList<>(series.size());
-            for (MetricValue value : series) {
-                samples.add(new MetricFamilySamples.Sample(value.name(), List.copyOf(value.labels().keySet()),
-                        List.copyOf(value.labels().values()), value.value(), timestamps ? value.timestamp() : null));
+            String family = openMetrics && counter ? first.name().substring(0, first.name().length() - "_total".length()) : first.name();
+            out.append("# HELP ").append(family).append(' ');
+            escape(first.help(), out, openMetrics);
+            out.append('\n');
+            out.append("# TYPE ").append(family).append(' ').append(counter ? "counter" : "gauge").append('\n');
+            if (openMetrics && first.unit() != null) {
+                out.append("# UNIT ").append(family).append(' ').append(first.unit()).append('\n');
             }
-            families.add(new MetricFamilySamples(family, first.unit() == null ? "" : first.unit(), counter ? Type.COUNTER : Type.GAUGE, first.help(), samples));
+            for (MetricValue value : series) {
+                out.append(value.name());
+                if (!value.labels().isEmpty()) {
+                    out.append('{');
+                    boolean firstLabel = true;
+                    for (Map.Entry<String, String> label : value.labels().entrySet()) {
+                        if (!firstLabel) {
+                            out.append(',');
+                        }
+                        firstLabel = false;
+                        out.append(label.getKey()).append("=\"");
+                        escape(label.getValue(), out, true);
+                        out.append('"');
+                    }
+                    out.append('}');
+                }
+                out.append(' ').append(number(value.value()));
+                if (timestamps) {
+                    // 0.0.4 wants milliseconds, OpenMetrics seconds.
+                    out.append(' ').append(openMetrics
+                            ? java.math.BigDecimal.valueOf(value.timestamp()).movePointLeft(3).toPlainString()
+                            : Long.toString(value.timestamp()));
+                }
+                out.append('\n');
+            }
         }
-        return families;
+        return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Backslash and line feed always; the double quote in label values (and in OpenMetrics' HELP too). */
+    static void escape(String value, StringBuilder out, boolean quotes) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\\') {
+                out.append("\\\\");
+            } else if (c == '\n') {
+                out.append("\\n");
+            } else if (c == '"' && quotes) {
+                out.append("\\\"");
+            } else {
+                out.append(c);
+            }
+        }
+    }
+
+    static String number(double value) {
+        if (Double.isNaN(value)) {
+            return "NaN";
+        }
+        if (Double.isInfinite(value)) {
+            return value > 0 ? "+Inf" : "-Inf";
+        }
+        if (value == Math.rint(value) && Math.abs(value) < 1e15) {
+            return Long.toString((long) value);
+        }
+        return Double.toString(value);
     }
 }

@@ -1,5 +1,8 @@
 package io.phoenix.metrics.stats;
 
+import io.phoenix.metrics.stats.cgroup.CgroupSampler;
+import java.util.Optional;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.phoenix.metrics.config.MetricsConfig;
 import io.phoenix.metrics.discovery.ContainerInfo;
@@ -40,17 +43,17 @@ public class StatsPipeline {
     MeterRegistry registry;
     /** metrics.source: whether numbers come from the kernel's cgroup files (issue 6) instead of the runtime APIs. */
     @Inject
-    io.phoenix.metrics.stats.cgroup.CgroupSampler cgroup;
+    CgroupSampler cgroup;
 
     private final Map<String, StatsSource> sources = new ConcurrentHashMap<>();
 
     @PostConstruct
     void registerGauges() {
-        io.micrometer.core.instrument.Gauge.builder("phoenix_stats_source", () -> 1)
+        Gauge.builder("phoenix_stats_source", () -> 1)
                 .description("Always 1; label source says where the numbers come from: cgroup (kernel files) or api (engine streams).")
                 .tag("source", cgroup.decision().cgroup() ? "cgroup" : "api")
                 .register(registry);
-        io.micrometer.core.instrument.Gauge.builder("phoenix_stats_streams_open", this, StatsPipeline::openStreams)
+        Gauge.builder("phoenix_stats_streams_open", this, StatsPipeline::openStreams)
                 .description("Stats streams open to the runtimes (Docker: one per running container; Podman: one per endpoint).")
                 .register(registry);
     }
@@ -70,10 +73,10 @@ public class StatsPipeline {
         }
     }
 
-    private java.util.Optional<StatsSource> source(ContainerInfo container) {
+    private Optional<StatsSource> source(ContainerInfo container) {
         StatsSource existing = sources.get(container.endpoint());
         if (existing != null) {
-            return java.util.Optional.of(existing);
+            return Optional.of(existing);
         }
         // Kernel files when metrics.source allows (both engines alike); otherwise the engine's dialect decides:
         // Docker streams per container, Podman one libpod stream for all.

@@ -54,6 +54,9 @@ class CollectorSettingsTest {
         assertEquals(Map.of("team", "core"), byName.get("cpu").customLabels());
         assertFalse(byName.get("disk").enabled());
         assertEquals("/host/proc", byName.get("system").parameter("proc-root", "/proc"));
+        assertEquals("/somewhere/proc", resolve(Map.of("metrics.proc.root", "/somewhere/proc")).stream()
+                .filter(c -> c.name().equals("system")).findFirst().orElseThrow().parameter("proc-root", "/proc"),
+                "follows metrics.proc.root by default");
     }
 
     @Test

@@ -9,7 +9,6 @@ import io.phoenix.metrics.stats.DockerStatsParser;
 import io.phoenix.metrics.stats.SampleWindow;
 import io.phoenix.metrics.stats.StatsSample;
 import io.phoenix.metrics.testing.Recorded;
-import io.prometheus.client.Collector;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
@@ -202,15 +201,18 @@ class CollectorsTest {
     }
 
     @Test
-    void expositionFamiliesFollowTheClientsCounterConvention() {
-        var families = io.phoenix.metrics.exposition.PrometheusExpositionAccess.build(init(new CpuCollector(), Map.of())
-                .collect(snapshot(container(ContainerState.RUNNING, null, Map.of()), recordedWindow())), true);
-        Collector.MetricFamilySamples seconds = families.stream().filter(f -> f.name.equals("container_cpu_usage_seconds")).findFirst().orElseThrow();
-        assertEquals(Collector.Type.COUNTER, seconds.type);
-        assertEquals("seconds", seconds.unit);
-        assertEquals("container_cpu_usage_seconds_total", seconds.samples.get(0).name);
-        assertEquals(Instant.parse("2026-11-25T02:10:42.188Z").toEpochMilli(), seconds.samples.get(0).timestampMs);
-        Collector.MetricFamilySamples periods = families.stream().filter(f -> f.name.equals("container_cpu_cfs_periods")).findFirst().orElseThrow();
-        assertEquals("", periods.unit, "dimensionless");
+    void expositionInBothFormats() {
+        List<MetricValue> values = init(new CpuCollector(), Map.of())
+                .collect(snapshot(container(ContainerState.RUNNING, null, Map.of()), recordedWindow()));
+        String text = new String(io.phoenix.metrics.exposition.ExpositionAccess.write(values, false, false), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(text.contains("# HELP container_cpu_usage_seconds_total CPU time consumed by the container, all cores.\n"
+                + "# TYPE container_cpu_usage_seconds_total counter\n"
+                + "container_cpu_usage_seconds_total{container_id=\"1f4be2ec8365\",container_name=\"web \\\"1\\\"\\nx\","
+                + "image=\"busybox:local\",runtime=\"docker\"} 4.063936612\n"), text);
+        assertTrue(text.contains("container_cpu_cfs_periods_total{"), "dimensionless counter");
+        String om = new String(io.phoenix.metrics.exposition.ExpositionAccess.write(values, true, true), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(om.contains("# TYPE container_cpu_usage_seconds counter\n# UNIT container_cpu_usage_seconds seconds\n"), om);
+        assertTrue(om.contains("} 4.063936612 1795572642.188\n"), "OpenMetrics timestamps are seconds: " + om);
+        assertFalse(om.contains("# UNIT container_cpu_cfs_periods"), "no unit, no UNIT line");
     }
 }
