@@ -1,5 +1,6 @@
 package io.phoenix.metrics.stats;
 
+import io.phoenix.metrics.discovery.Backoff;
 import io.phoenix.metrics.discovery.ContainerInfo;
 import io.phoenix.metrics.runtime.EngineClient;
 import io.smallrye.mutiny.subscription.Cancellable;
@@ -25,8 +26,9 @@ final class EndpointStatsSource implements StatsSource {
     private final EngineClient client;
     private final String path;
     private final Consumer<StatsSample> sink;
-    private final Duration reopenDelay;
+    private final Backoff reopen;
     private final Duration staleAfter;
+    private volatile int failures;
     private final Set<String> wanted = ConcurrentHashMap.newKeySet();
     private volatile Cancellable stream;
     private volatile boolean closed;
@@ -34,13 +36,13 @@ final class EndpointStatsSource implements StatsSource {
     private final boolean netIoSwapped;
 
     EndpointStatsSource(Vertx vertx, EngineClient client, String podmanVersion, Duration interval, Consumer<StatsSample> sink,
-                        Duration reopenDelay, Duration staleAfter) {
+                        Backoff reopen, Duration staleAfter) {
         this.vertx = vertx;
         this.client = client;
         this.path = "/v" + podmanVersion + "/libpod/containers/stats?stream=true&interval=" + Math.max(1, interval.toSeconds());
         this.netIoSwapped = PodmanStatsParser.swapsNetIo(podmanVersion);
         this.sink = sink;
-        this.reopenDelay = reopenDelay;
+        this.reopen = reopen;
         this.staleAfter = staleAfter;
     }
 
@@ -57,6 +59,7 @@ final class EndpointStatsSource implements StatsSource {
         }
         stream = client.streamAbsolute(path, staleAfter)
                 .onItem().transformToIterable(report -> PodmanStatsParser.parse(report, netIoSwapped))
+                .invoke(report -> failures = 0)
                 .filter(sample -> wanted.contains(sample.containerId()))
                 .subscribe().with(sink, this::ended, () -> ended(null));
     }
@@ -72,18 +75,21 @@ final class EndpointStatsSource implements StatsSource {
         reopenLater();
     }
 
-    /** While the endpoint's circuit is open the engine is presumed down: wait rather than knock. */
+    /** Exponential backoff with jitter; while the endpoint's circuit is open the engine is presumed down: wait. */
     private void reopenLater() {
-        vertx.setTimer(reopenDelay.toMillis(), t -> {
-            if (closed || wanted.isEmpty()) {
-                return;
-            }
-            if (client.guard().isOpen()) {
-                reopenLater();
-            } else {
-                open();
-            }
-        });
+        vertx.setTimer(reopen.delay(failures++).toMillis(), t -> openWhenCircuitAllows());
+    }
+
+    /** Checking the breaker is local (no request), so waiting on it in short steps costs nothing. */
+    private void openWhenCircuitAllows() {
+        if (closed || wanted.isEmpty()) {
+            return;
+        }
+        if (client.guard().isOpen()) {
+            vertx.setTimer(PerContainerStatsSource.CIRCUIT_POLL_MILLIS, t -> openWhenCircuitAllows());
+        } else {
+            open();
+        }
     }
 
     @Override

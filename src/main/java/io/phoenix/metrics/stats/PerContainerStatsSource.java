@@ -1,5 +1,6 @@
 package io.phoenix.metrics.stats;
 
+import io.phoenix.metrics.discovery.Backoff;
 import io.phoenix.metrics.discovery.ContainerInfo;
 import io.phoenix.metrics.runtime.EngineClient;
 import io.smallrye.mutiny.subscription.Cancellable;
@@ -19,20 +20,23 @@ import java.util.function.Consumer;
 final class PerContainerStatsSource implements StatsSource {
 
     private static final Logger LOG = Logger.getLogger(PerContainerStatsSource.class);
+    static final long CIRCUIT_POLL_MILLIS = 1000;
 
     private final Vertx vertx;
     private final EngineClient client;
     private final Consumer<StatsSample> sink;
-    private final Duration reopenDelay;
+    private final Backoff reopen;
     private final Duration staleAfter;
+    /** Consecutive failed opens per container, for the backoff; cleared by the first sample. */
+    private final Map<String, Integer> failures = new ConcurrentHashMap<>();
     private final Set<String> wanted = ConcurrentHashMap.newKeySet();
     private final Map<String, Cancellable> streams = new ConcurrentHashMap<>();
 
-    PerContainerStatsSource(Vertx vertx, EngineClient client, Consumer<StatsSample> sink, Duration reopenDelay, Duration staleAfter) {
+    PerContainerStatsSource(Vertx vertx, EngineClient client, Consumer<StatsSample> sink, Backoff reopen, Duration staleAfter) {
         this.vertx = vertx;
         this.client = client;
         this.sink = sink;
-        this.reopenDelay = reopenDelay;
+        this.reopen = reopen;
         this.staleAfter = staleAfter;
     }
 
@@ -48,6 +52,7 @@ final class PerContainerStatsSource implements StatsSource {
         streams.put(id, client.streamAbsolute(client.apiPath("/containers/" + id + "/stats?stream=true"), staleAfter)
                 .filter(json -> !DockerStatsParser.isStoppedMarker(json))
                 .map(json -> DockerStatsParser.parse(id, json))
+                .invoke(sample -> failures.remove(id))
                 .subscribe().with(sink, error -> ended(id, error), () -> ended(id, null)));
     }
 
@@ -62,23 +67,31 @@ final class PerContainerStatsSource implements StatsSource {
         reopenLater(id);
     }
 
-    /** While the endpoint's circuit is open the engine is presumed down: wait rather than knock. */
+    /**
+     * Exponential backoff with jitter per container; while the endpoint's circuit is open the engine is presumed
+     * down: wait rather than knock.
+     */
     private void reopenLater(String id) {
-        vertx.setTimer(reopenDelay.toMillis(), t -> {
-            if (!wanted.contains(id) || streams.containsKey(id)) {
-                return;
-            }
-            if (client.guard().isOpen()) {
-                reopenLater(id);
-            } else {
-                open(id);
-            }
-        });
+        int attempt = failures.merge(id, 1, Integer::sum) - 1;
+        vertx.setTimer(reopen.delay(attempt).toMillis(), t -> openWhenCircuitAllows(id));
+    }
+
+    /** Checking the breaker is local (no request), so waiting on it in short steps costs nothing. */
+    private void openWhenCircuitAllows(String id) {
+        if (!wanted.contains(id) || streams.containsKey(id)) {
+            return;
+        }
+        if (client.guard().isOpen()) {
+            vertx.setTimer(CIRCUIT_POLL_MILLIS, t -> openWhenCircuitAllows(id));
+        } else {
+            open(id);
+        }
     }
 
     @Override
     public void untrack(String containerId) {
         wanted.remove(containerId);
+        failures.remove(containerId);
         Cancellable stream = streams.remove(containerId);
         if (stream != null) {
             stream.cancel();

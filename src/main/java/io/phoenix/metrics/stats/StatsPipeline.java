@@ -5,6 +5,7 @@ import java.util.Optional;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.phoenix.metrics.config.MetricsConfig;
+import io.phoenix.metrics.discovery.Backoff;
 import io.phoenix.metrics.discovery.ContainerInfo;
 import io.phoenix.metrics.discovery.ContainerState;
 import io.phoenix.metrics.discovery.DiscoveryService;
@@ -28,8 +29,11 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class StatsPipeline {
 
-    /** Delay before re-opening a stats stream that broke while its container still runs. */
-    private static final Duration REOPEN_DELAY = Duration.ofSeconds(1);
+    /**
+     * Re-opening a stats stream that broke while its container still runs: from 1 s, doubling, up to 5 s (kept
+     * short so streams are back within seconds of an engine's return; a dead engine is spared by its circuit).
+     */
+    private static final Backoff REOPEN = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(5));
 
     @Inject
     DiscoveryService discovery;
@@ -85,10 +89,10 @@ public class StatsPipeline {
                 return cgroup.source(uri, store::accept);
             }
             return switch (engine.identity().kind()) {
-                case DOCKER -> new PerContainerStatsSource(vertx, engine.client(), store::accept, REOPEN_DELAY,
+                case DOCKER -> new PerContainerStatsSource(vertx, engine.client(), store::accept, REOPEN,
                         config.stats().staleAfter());
                 case PODMAN -> new EndpointStatsSource(vertx, engine.client(), engine.identity().version(),
-                        config.stats().interval(), store::accept, REOPEN_DELAY, config.stats().staleAfter());
+                        config.stats().interval(), store::accept, REOPEN, config.stats().staleAfter());
             };
         }));
     }

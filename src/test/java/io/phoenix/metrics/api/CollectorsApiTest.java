@@ -48,6 +48,9 @@ class CollectorsApiTest {
 
     @Test
     void failuresAreRetriedMakeItUnhealthyAndASuccessHealsIt() {
+        // A clean slate: a success after whatever an earlier test left (its failure streak counts otherwise).
+        await().atMost(Duration.ofSeconds(5)).until(() -> given().get("/api/collectors/switchable").then().extract()
+                .<Integer>path("status.consecutiveFailures") == 0);
         await().atMost(Duration.ofSeconds(5)).until(() -> Scrape.now().hasLine("phoenix_test_switchable\\{suite=\"phoenix\",?} 1(\\.0)?"));
         int before = SwitchableCollector.CALLS.get();
         long errorsBefore = given().get("/api/collectors/switchable").then().extract().<Number>path("status.errorCount").longValue();

@@ -96,4 +96,31 @@ class CollectorSettingsTest {
         assertTrue(failure(Map.of("metrics.collectors.cpu.custom-labels.__x", "x")).contains("custom-labels.__x"));
         assertTrue(failure(Map.of("metrics.retry-attempts", "-1")).contains("metrics.retry-attempts=-1"));
     }
+
+    @Test
+    void builderAndFactoryMakeConfiguredInstancesAndAcceptNewTypes() {
+        CollectorFactory factory = new CollectorFactory();
+        MetricsCollector fast = new CollectorBuilder(factory).name("cpu-fast").interval(Duration.ofMillis(250))
+                .customLabels(Map.of("team", "core")).parameters(Map.of("k", "v")).build("cpu");
+        assertTrue(fast instanceof CpuCollector);
+        assertEquals("cpu-fast", fast.config().name());
+        assertEquals("cpu", fast.config().type());
+        assertEquals(Duration.ofMillis(250), fast.config().interval());
+        assertEquals(Map.of("team", "core"), fast.config().customLabels());
+
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new CollectorBuilder(factory).build("gpu"))
+                .getMessage().contains("unknown collector type 'gpu'"));
+        assertThrows(IllegalArgumentException.class,
+                () -> new CollectorBuilder(factory).interval(Duration.ofSeconds(-1)).build("cpu"));
+
+        factory.registerCollectorType("constant", () -> new ConfiguredCollector() {
+            @Override
+            public String name() {
+                return "constant";
+            }
+        });
+        assertEquals("constant", new CollectorBuilder(factory).build("constant").config().type());
+        assertEquals(CollectorFactory.builtInTypes(), factory.createDefaultCollectors(type -> new CollectorBuilder(factory).config(type))
+                .stream().map(c -> c.config().type()).toList(), "one of each built-in");
+    }
 }
