@@ -206,7 +206,14 @@ class CgroupSourceOnRealEnginesTest {
     void aContainerRemovedBetweenTwoTicksReleasesEveryDescriptor(Engine engine) {
         EngineFixture engineFixture = on(engine);
         String id = engineFixture.run(EngineFixture.uniqueName("cg-fd"), "sleep", "600");
-        await().atMost(Duration.ofSeconds(10)).until(() -> latest(id).isPresent());
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() -> latest(id).isPresent());
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // Seen once in three CI rehearsals on Podman: say what the agent knew, so the next one can be explained.
+            throw new AssertionError("no sample for " + engine + " container " + id + " within 20 s; inventory: "
+                    + inventory.get(id).map(c -> c.state() + " pid=" + c.pid()).orElse("absent")
+                    + "; descriptors held: " + sampler.openFiles(id) + "; engine says: " + engineFixture.inspect(id).getJsonObject("State"), e);
+        }
         int pid = inventory.get(id).map(ContainerInfo::pid).orElseThrow();
 
         int held = sampler.openFiles(id);
