@@ -74,8 +74,9 @@ public class CollectorRegistry {
                 .collect(Collectors.joining(", ")));
     }
 
+    /** A read-only view (the list is copy-on-write, so iterating it is safe): called per sample, so no copy. */
     public List<MetricsCollector> collectors() {
-        return List.copyOf(collectors);
+        return java.util.Collections.unmodifiableList(collectors);
     }
 
     public Optional<MetricsCollector> get(String name) {

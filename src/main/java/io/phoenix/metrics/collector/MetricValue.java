@@ -30,38 +30,11 @@ public record MetricValue(String name, double value, MetricType type, String uni
                 }
                 first = false;
                 line.append(label.getKey()).append("=\"");
-                escape(label.getValue(), line);
+                PrometheusText.escape(label.getValue(), line, true);
                 line.append('"');
             }
             line.append('}');
         }
-        return line.append(' ').append(formatValue(value)).append(' ').append(timestamp).toString();
-    }
-
-    /** Backslash, double quote and line feed are the three characters the text format requires escaped. */
-    static void escape(String value, StringBuilder out) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '\\' -> out.append("\\\\");
-                case '"' -> out.append("\\\"");
-                case '\n' -> out.append("\\n");
-                default -> out.append(c);
-            }
-        }
-    }
-
-    static String formatValue(double value) {
-        if (Double.isNaN(value)) {
-            return "NaN";
-        }
-        if (Double.isInfinite(value)) {
-            return value > 0 ? "+Inf" : "-Inf";
-        }
-        if (value == Math.rint(value) && Math.abs(value) < 1e15) {
-            return Long.toString((long) value);
-        }
-        // Plain digits (1795573918.586, not 1.795573918586E9): the seed format is read by people too.
-        return java.math.BigDecimal.valueOf(value).toPlainString();
+        return line.append(' ').append(PrometheusText.number(value, true)).append(' ').append(timestamp).toString();
     }
 }

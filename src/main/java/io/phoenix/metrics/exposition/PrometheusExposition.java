@@ -3,6 +3,7 @@ package io.phoenix.metrics.exposition;
 import io.phoenix.metrics.collector.MetricStore;
 import io.phoenix.metrics.collector.MetricType;
 import io.phoenix.metrics.collector.MetricValue;
+import io.phoenix.metrics.collector.PrometheusText;
 import io.phoenix.metrics.config.MetricsConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -74,7 +75,7 @@ public class PrometheusExposition {
             boolean counter = first.type() == MetricType.COUNTER;
             String family = openMetrics && counter ? first.name().substring(0, first.name().length() - "_total".length()) : first.name();
             out.append("# HELP ").append(family).append(' ');
-            escape(first.help(), out, openMetrics);
+            PrometheusText.escape(first.help(), out, openMetrics);
             out.append('\n');
             out.append("# TYPE ").append(family).append(' ').append(counter ? "counter" : "gauge").append('\n');
             if (openMetrics && first.unit() != null) {
@@ -91,12 +92,12 @@ public class PrometheusExposition {
                         }
                         firstLabel = false;
                         out.append(label.getKey()).append("=\"");
-                        escape(label.getValue(), out, true);
+                        PrometheusText.escape(label.getValue(), out, true);
                         out.append('"');
                     }
                     out.append('}');
                 }
-                out.append(' ').append(number(value.value()));
+                out.append(' ').append(PrometheusText.number(value.value(), false));
                 if (timestamps) {
                     // 0.0.4 wants milliseconds, OpenMetrics seconds.
                     out.append(' ').append(openMetrics
@@ -107,34 +108,5 @@ public class PrometheusExposition {
             }
         }
         return out.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** Backslash and line feed always; the double quote in label values (and in OpenMetrics' HELP too). */
-    static void escape(String value, StringBuilder out, boolean quotes) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '\\') {
-                out.append("\\\\");
-            } else if (c == '\n') {
-                out.append("\\n");
-            } else if (c == '"' && quotes) {
-                out.append("\\\"");
-            } else {
-                out.append(c);
-            }
-        }
-    }
-
-    static String number(double value) {
-        if (Double.isNaN(value)) {
-            return "NaN";
-        }
-        if (Double.isInfinite(value)) {
-            return value > 0 ? "+Inf" : "-Inf";
-        }
-        if (value == Math.rint(value) && Math.abs(value) < 1e15) {
-            return Long.toString((long) value);
-        }
-        return Double.toString(value);
     }
 }

@@ -1,0 +1,46 @@
+package io.phoenix.metrics.collector;
+
+import java.math.BigDecimal;
+
+/** The text format's two rules every writer here shares: how to escape a string and how to write a number. */
+public final class PrometheusText {
+
+    private PrometheusText() {
+    }
+
+    /**
+     * Backslash and line feed always; the double quote too where {@code quotes} (label values, and OpenMetrics'
+     * HELP). Container names and labels are untrusted: nothing else may end a value early.
+     */
+    public static void escape(String value, StringBuilder out, boolean quotes) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\\') {
+                out.append("\\\\");
+            } else if (c == '\n') {
+                out.append("\\n");
+            } else if (c == '"' && quotes) {
+                out.append("\\\"");
+            } else {
+                out.append(c);
+            }
+        }
+    }
+
+    /**
+     * Integers without a fraction, NaN and ±Inf as the format spells them; other values as Java prints them, or
+     * with {@code plain} as plain digits (1795573918.586, not 1.795573918586E9), for text that people read.
+     */
+    public static String number(double value, boolean plain) {
+        if (Double.isNaN(value)) {
+            return "NaN";
+        }
+        if (Double.isInfinite(value)) {
+            return value > 0 ? "+Inf" : "-Inf";
+        }
+        if (value == Math.rint(value) && Math.abs(value) < 1e15) {
+            return Long.toString((long) value);
+        }
+        return plain ? BigDecimal.valueOf(value).toPlainString() : Double.toString(value);
+    }
+}
