@@ -42,7 +42,7 @@ class DiscoveryOnRealEnginesTest {
     private EngineFixture fixture;
 
     private EngineFixture on(Engine engine) {
-        awaitUp(engine);
+        engine.awaitUp();
         fixture = new EngineFixture(engine);
         return fixture;
     }
@@ -54,10 +54,6 @@ class DiscoveryOnRealEnginesTest {
         }
     }
 
-    /** The agent connects asynchronously after start-up; give it the engines before measuring event latency. */
-    private static void awaitUp(Engine engine) {
-        engine.awaitUp();
-    }
 
     private static Map<String, Object> runtime(Engine engine) {
         List<Map<String, Object>> runtimes = given().get("/api/runtimes").then().statusCode(200).extract().path("runtimes");
@@ -167,8 +163,8 @@ class DiscoveryOnRealEnginesTest {
 
     @Test
     void bothEnginesAreIdentifiedAndAMissingSocketIsReportedWhileTheOthersWork() {
-        awaitUp(Engine.DOCKER);
-        awaitUp(Engine.PODMAN);
+        Engine.DOCKER.awaitUp();
+        Engine.PODMAN.awaitUp();
         assertEquals("docker", runtime(Engine.DOCKER).get("runtime"));
         assertEquals("podman", runtime(Engine.PODMAN).get("runtime"));
         assertTrue(String.valueOf(runtime(Engine.PODMAN).get("version")).startsWith("4."));
@@ -185,8 +181,8 @@ class DiscoveryOnRealEnginesTest {
     @Test
     void filtersAndErrorsAreExplicit() {
         try (EngineFixture docker = new EngineFixture(Engine.DOCKER); EngineFixture podman = new EngineFixture(Engine.PODMAN)) {
-            awaitUp(Engine.DOCKER);
-            awaitUp(Engine.PODMAN);
+            Engine.DOCKER.awaitUp();
+            Engine.PODMAN.awaitUp();
             String onDocker = docker.run(EngineFixture.uniqueName("f"), "sleep", "300");
             String onPodman = podman.run(EngineFixture.uniqueName("f"), "sleep", "300");
             await().atMost(EVENT_BOUND).until(() -> inventory.get(onDocker).isPresent() && inventory.get(onPodman).isPresent());

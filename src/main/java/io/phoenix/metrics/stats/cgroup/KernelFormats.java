@@ -114,20 +114,12 @@ final class KernelFormats {
         s.moveTo(0);
         int lines = 0;
         while (s.more()) {
-            if (!s.atDigit()) {
-                s.nextLine(); // "Total N"
-                continue;
+            long[] counters = deviceAtLineStart(s, devices);
+            if (counters == null) {
+                continue; // "Total N"
             }
-            long major = s.number();
-            if (s.peek() != ':') {
-                s.nextLine();
-                continue;
-            }
-            s.skip(1);
-            long minor = s.number();
             s.skipBlanks();
             int slot = s.startsWith(READ_UPPER) ? slotRead : s.startsWith(WRITE_UPPER) ? slotRead + 1 : -1;
-            long[] counters = devices.slot(major, minor);
             lines++;
             if (slot >= 0) {
                 while (s.more() && s.peek() != ' ' && s.peek() != '\n') {
@@ -143,22 +135,32 @@ final class KernelFormats {
         return lines;
     }
 
+    /**
+     * Reads the "MAJ:MIN" a device line starts with and returns that device's counters, positioned after it; on any
+     * other line (a "Total", garbage) skips the line and returns null. Shared by the v1 and v2 formats.
+     */
+    private static long[] deviceAtLineStart(Scan s, Devices devices) {
+        if (!s.atDigit()) {
+            s.nextLine();
+            return null;
+        }
+        long major = s.number();
+        if (s.peek() != ':') {
+            s.nextLine();
+            return null;
+        }
+        s.skip(1);
+        return devices.slot(major, s.number());
+    }
+
     /** cgroup v2 io.stat: "MAJ:MIN rbytes=N wbytes=N rios=N wios=N dbytes=N dios=N" per device with any I/O. */
     static void ioStat(Scan s, Devices devices) {
         s.moveTo(0);
         while (s.more()) {
-            if (!s.atDigit()) {
-                s.nextLine();
+            long[] slot = deviceAtLineStart(s, devices);
+            if (slot == null) {
                 continue;
             }
-            long major = s.number();
-            if (s.peek() != ':') {
-                s.nextLine();
-                continue;
-            }
-            s.skip(1);
-            long minor = s.number();
-            long[] slot = devices.slot(major, minor);
             while (s.more() && s.peek() != '\n') {
                 s.skipBlanks();
                 int field = s.key(RBYTES) ? 0 : s.key(WBYTES) ? 1 : s.key(RIOS) ? 2 : s.key(WIOS) ? 3 : -1;
