@@ -184,6 +184,13 @@ public interface MetricsConfig {
         @WithDefault("5s")
         Duration requestTimeout();
 
+        /**
+         * How long an idle pooled connection to an engine is kept for the next request (whole seconds). Short, so
+         * that a burst of inspections after an engine restart does not hold sockets for a minute (Vert.x' default).
+         */
+        @WithDefault("10s")
+        Duration keepAlive();
+
         /** First delay before re-opening a broken event stream; doubles up to {@link #reconnectMaxDelay()}. */
         @WithDefault("250ms")
         Duration reconnectMinDelay();

@@ -58,7 +58,7 @@ public class DiscoveryService {
         EngineGuard.Settings guarding = new EngineGuard.Settings(discovery.requestTimeout(), ft.retries(), ft.retryDelay(),
                 ft.circuitDelay(), ft.circuitVolume(), ft.circuitFailureRatio());
         EngineClient.Options options = new EngineClient.Options(config.apiVersion(), discovery.requestTimeout(),
-                MAX_CONNECTIONS_PER_ENDPOINT);
+                MAX_CONNECTIONS_PER_ENDPOINT, discovery.keepAlive());
         watchers = endpoints.stream()
                 .map(endpoint -> new EndpointWatcher(vertx, new EngineClient(vertx, endpoint, options,
                         new EngineGuard(endpoint, guarding), error -> countError(endpoint, error)), inventory, backoff))

@@ -37,6 +37,11 @@ final class EndpointWatcher {
     private static final long REPLAY_SECONDS = 2;
     /** Inspects in flight at once during a full list, so a host with hundreds of containers is not hammered. */
     private static final int INSPECT_CONCURRENCY = 8;
+    /**
+     * A failed inspect (a timeout, a busy engine) is tried again this often before it waits for the next event or
+     * resync: the event that caused it will not come again, and the resync may be minutes away.
+     */
+    private static final int INSPECT_RETRIES = 3;
 
     private final Vertx vertx;
     private final EngineClient client;
@@ -214,6 +219,10 @@ final class EndpointWatcher {
 
     /** Inspects one container and applies the answer unless a newer inspect or a removal overtook it. */
     private Uni<Void> refresh(String id) {
+        return refresh(id, 0);
+    }
+
+    private Uni<Void> refresh(String id, int attempt) {
         long generation = generations.merge(id, 1L, Long::sum);
         RuntimeIdentity engine = identity;
         return client.inspect(id)
@@ -230,11 +239,31 @@ final class EndpointWatcher {
                     return Uni.createFrom().voidItem();
                 })
                 .onFailure().recoverWithUni(error -> {
-                    // One bad inspect does not take the endpoint down; it is recorded and the next event or list retries.
-                    LOG.debugf("%s: inspect %s failed: %s", endpointUri, id, error.getMessage());
-                    recordError(error);
+                    retryInspect(id, generation, attempt, error);
                     return Uni.createFrom().voidItem();
                 });
+    }
+
+    /**
+     * One bad inspect does not take the endpoint down: it is recorded and asked again a few times, with backoff or,
+     * while the circuit is open, after the circuit's delay (an open circuit answers locally, so waiting is all that
+     * helps). Only the newest inspect of a container retries; a later event or a removal ends the retries.
+     */
+    private void retryInspect(String id, long generation, int attempt, Throwable error) {
+        if (stopped || !isCurrent(id, generation)) {
+            return;
+        }
+        boolean circuitOpen = error instanceof EngineException.CircuitOpen;
+        if (!circuitOpen) {
+            recordError(error); // an open circuit is not news: what opened it is the last error
+        }
+        if (attempt >= INSPECT_RETRIES) {
+            LOG.warnf("%s: inspect %s failed (%s); the next event or resync tries again", endpointUri, id, message(error));
+            return;
+        }
+        long delay = circuitOpen ? client.guard().circuitDelay().toMillis() : backoff.delay(attempt).toMillis();
+        LOG.debugf("%s: inspect %s failed (%s); again in %d ms", endpointUri, id, message(error), delay);
+        vertx.setTimer(delay, timer -> refresh(id, attempt + 1).subscribe().with(ignored -> { }));
     }
 
     private boolean isCurrent(String id, long generation) {

@@ -36,8 +36,9 @@ public final class EngineClient implements AutoCloseable {
      * @param apiVersion     Docker API version in the path, e.g. v1.41
      * @param requestTimeout of one request (streams have none)
      * @param maxConnections pool size; every open stream holds one
+     * @param keepAlive      how long an idle pooled connection stays open (at least a second)
      */
-    public record Options(String apiVersion, Duration requestTimeout, int maxConnections) {
+    public record Options(String apiVersion, Duration requestTimeout, int maxConnections, Duration keepAlive) {
     }
 
     private final RuntimeEndpoint endpoint;
@@ -63,6 +64,7 @@ public final class EngineClient implements AutoCloseable {
         HttpClientOptions httpOptions = new HttpClientOptions()
                 .setMaxPoolSize(options.maxConnections())
                 .setKeepAlive(true)
+                .setKeepAliveTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, options.keepAlive().toSeconds())))
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMillis))
                 .setShared(false);
         this.http = vertx.createHttpClient(httpOptions);
@@ -147,7 +149,7 @@ public final class EngineClient implements AutoCloseable {
     private Multi<JsonObject> body(String uri, HttpClientRequest request, HttpClientResponse response, JsonObjectFramer framer) {
         if (response.statusCode() / 100 != 2) {
             return response.body().onItem().transformToMulti(
-                    body -> Multi.createFrom().<JsonObject>failure(httpError(uri, response.statusCode(), body)));
+                    body -> Multi.createFrom().<JsonObject>failure(httpError(uri, response.statusCode(), body == null ? null : body.getDelegate())));
         }
         Multi<JsonObject> objects = response.toMulti()
                 .onFailure().transform(e -> unavailable(uri, e))
@@ -194,32 +196,42 @@ public final class EngineClient implements AutoCloseable {
 
     private static Buffer checked(String uri, HttpResponse<Buffer> response) {
         int status = response.statusCode();
+        Buffer body = response.body();
         if (status / 100 == 2) {
-            Buffer body = response.body();
             return body == null ? Buffer.buffer() : body;
         }
-        throw httpError(uri, status, response.body());
+        throw httpError(uri, status, body == null ? null : body.getDelegate());
     }
 
-    private static EngineException httpError(String uri, int status, Buffer body) {
-        String message = body == null ? "" : errorMessage(body);
-        if (status == 404) {
+    /**
+     * Podman's compat handlers answer HTTP 500 with this libpod cause when a container is removed while they work
+     * on it (seen on 4.3 for inspect and stats during a removal); Docker says 404. Either way the container is
+     * gone, which is not a failure of the engine and must not count towards its circuit.
+     */
+    private static final String PODMAN_NO_SUCH_CONTAINER = "no such container";
+
+    static EngineException httpError(String uri, int status, io.vertx.core.buffer.Buffer body) {
+        JsonObject json = body == null ? null : jsonOrNull(body);
+        String message = json != null && json.getValue("message") instanceof String m ? m : body == null ? "" : abbreviated(body);
+        boolean gone = status == 404
+                || status == 500 && json != null && PODMAN_NO_SUCH_CONTAINER.equals(json.getValue("cause"));
+        if (gone) {
             return new EngineException.NotFound(uri + ": " + message);
         }
         return new EngineException.Protocol(uri + ": HTTP " + status + (message.isEmpty() ? "" : ": " + message));
     }
 
-    /** Engines put the reason in {"message": ...}; anything else is shown abbreviated. */
-    private static String errorMessage(Buffer body) {
-        String text = body.toString();
+    private static JsonObject jsonOrNull(io.vertx.core.buffer.Buffer body) {
         try {
-            Object message = new JsonObject(text).getValue("message");
-            if (message instanceof String s) {
-                return s;
-            }
-        } catch (DecodeException ignored) {
-            // not JSON: fall through to the raw text
+            return body.toJson() instanceof JsonObject object ? object : null;
+        } catch (DecodeException e) {
+            return null;
         }
+    }
+
+    /** Not the engines' {"message": ...} shape: shown as text, abbreviated. */
+    private static String abbreviated(io.vertx.core.buffer.Buffer body) {
+        String text = body.toString();
         return text.length() > MAX_ERROR_BODY ? text.substring(0, MAX_ERROR_BODY) + "..." : text.strip();
     }
 

@@ -28,10 +28,12 @@ public final class EngineGuard {
     };
 
     private final String circuitName;
+    private final Duration circuitDelay;
     private final Guard guard;
 
     public EngineGuard(RuntimeEndpoint endpoint, Settings settings) {
         this.circuitName = "runtime:" + endpoint.uri();
+        this.circuitDelay = settings.circuitDelay();
         this.guard = Guard.create()
                 .withDescription("requests to " + endpoint.uri())
                 .withTimeout().duration(settings.timeout().toMillis(), ChronoUnit.MILLIS).done()
@@ -65,6 +67,11 @@ public final class EngineGuard {
     /** closed, open or half_open, as the API and metrics show it. */
     public String circuit() {
         return circuitState().name().toLowerCase(Locale.ROOT);
+    }
+
+    /** How long an open circuit waits before it lets a probe through. */
+    public Duration circuitDelay() {
+        return circuitDelay;
     }
 
     public boolean isOpen() {

@@ -5,13 +5,17 @@ import io.phoenix.metrics.testing.EngineFixture;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -55,6 +59,16 @@ class DiscoveryOnRealEnginesTest {
     }
 
 
+    /** Waits for what the event stream should bring; on a timeout, says what the agent knew then. */
+    private static void awaitEvent(Engine engine, Supplier<String> what, Callable<Boolean> seen) {
+        try {
+            await().atMost(EVENT_BOUND).until(seen);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(engine + ": not within " + EVENT_BOUND.toMillis() + " ms: " + what.get()
+                    + "; the agent's view of the endpoint: " + runtime(engine), e);
+        }
+    }
+
     private static Map<String, Object> runtime(Engine engine) {
         List<Map<String, Object>> runtimes = given().get("/api/runtimes").then().statusCode(200).extract().path("runtimes");
         return runtimes.stream().filter(r -> engine.uri().equals(r.get("socket"))).findFirst().orElseThrow();
@@ -74,7 +88,8 @@ class DiscoveryOnRealEnginesTest {
 
         Instant started = Instant.now();
         engineFixture.start(id);
-        await().atMost(EVENT_BOUND).until(() -> inventory.get(id).filter(c -> c.state() == ContainerState.RUNNING).isPresent());
+        awaitEvent(engine, () -> "start: " + inventory.get(id),
+                () -> inventory.get(id).filter(c -> c.state() == ContainerState.RUNNING).isPresent());
         System.out.printf("%s: running container in inventory %d ms after start returned%n", engine,
                 Duration.between(started, Instant.now()).toMillis());
 
@@ -99,12 +114,14 @@ class DiscoveryOnRealEnginesTest {
         String name = EngineFixture.uniqueName("stop");
         // PID 1 ignores SIGTERM unless it traps it: this one exits with 7 on stop.
         String id = engineFixture.run(name, "sh", "-c", "trap 'exit 7' TERM; while true; do sleep 0.2; done");
-        await().atMost(EVENT_BOUND).until(() -> inventory.get(id).filter(c -> c.state() == ContainerState.RUNNING).isPresent());
+        awaitEvent(engine, () -> "start: " + inventory.get(id),
+                () -> inventory.get(id).filter(c -> c.state() == ContainerState.RUNNING).isPresent());
 
         engineFixture.stop(id, 10);
         int engineExitCode = engineFixture.inspect(id).getJsonObject("State").getInteger("ExitCode");
         assertEquals(7, engineExitCode, "the engine itself should report the trapped exit code");
-        await().atMost(EVENT_BOUND).until(() -> inventory.get(id).filter(c -> c.state() == ContainerState.EXITED).isPresent());
+        awaitEvent(engine, () -> "stop: " + inventory.get(id),
+                () -> inventory.get(id).filter(c -> c.state() == ContainerState.EXITED).isPresent());
 
         container(id).then().statusCode(200)
                 .body("state", equalTo("exited"))
@@ -118,13 +135,34 @@ class DiscoveryOnRealEnginesTest {
         EngineFixture engineFixture = on(engine);
         String name = EngineFixture.uniqueName("rm");
         String id = engineFixture.run(name, "sleep", "300");
-        await().atMost(EVENT_BOUND).until(() -> inventory.get(id).isPresent());
+        awaitEvent(engine, () -> "create: " + inventory.get(id), () -> inventory.get(id).isPresent());
 
         engineFixture.remove(id);
-        await().atMost(EVENT_BOUND).until(() -> inventory.get(id).isEmpty());
+        awaitEvent(engine, () -> "removal: " + inventory.get(id), () -> inventory.get(id).isEmpty());
         container(name).then().statusCode(404)
                 .body("status", equalTo(404))
                 .body("message", containsString(name));
+    }
+
+    /**
+     * Removals race the agent's inspects (Podman then answers HTTP 500 "no such container"). A container that is
+     * gone is not an engine failure: the circuit stays closed and the next container is seen at once.
+     */
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void removalsRacingInspectsDoNotOpenTheCircuit(Engine engine) {
+        EngineFixture engineFixture = on(engine);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            ids.add(engineFixture.run(EngineFixture.uniqueName("churn"), "sleep", "300"));
+        }
+        await().atMost(EVENT_BOUND).until(() -> ids.stream().allMatch(id -> inventory.get(id).isPresent()));
+        // Each removal kills, dies and removes: three events, three inspects, some mid-removal.
+        ids.parallelStream().forEach(engineFixture::remove);
+        String id = engineFixture.run(EngineFixture.uniqueName("after-churn"), "sleep", "300");
+        awaitEvent(engine, () -> "start after removals: " + inventory.get(id), () -> inventory.get(id).isPresent());
+        await().atMost(EVENT_BOUND).until(() -> ids.stream().noneMatch(gone -> inventory.get(gone).isPresent()));
+        assertEquals("closed", runtime(engine).get("circuit"), "circuit after removals: " + runtime(engine));
     }
 
     @ParameterizedTest
@@ -134,10 +172,11 @@ class DiscoveryOnRealEnginesTest {
         String name = EngineFixture.uniqueName("old");
         String newName = EngineFixture.uniqueName("new");
         String id = engineFixture.run(name, "sleep", "300");
-        await().atMost(EVENT_BOUND).until(() -> inventory.get(id).isPresent());
+        awaitEvent(engine, () -> "create: " + inventory.get(id), () -> inventory.get(id).isPresent());
 
         engineFixture.rename(id, newName);
-        await().atMost(EVENT_BOUND).until(() -> inventory.get(id).map(ContainerInfo::name).filter(newName::equals).isPresent());
+        awaitEvent(engine, () -> "rename: " + inventory.get(id),
+                () -> inventory.get(id).map(ContainerInfo::name).filter(newName::equals).isPresent());
         container(newName).then().statusCode(200).body("id", equalTo(id));
         container(name).then().statusCode(404);
     }
@@ -147,7 +186,7 @@ class DiscoveryOnRealEnginesTest {
     void resyncHealsMissedEvents(Engine engine) {
         EngineFixture engineFixture = on(engine);
         String id = engineFixture.run(EngineFixture.uniqueName("heal"), "sleep", "300");
-        await().atMost(EVENT_BOUND).until(() -> inventory.get(id).isPresent());
+        awaitEvent(engine, () -> "create: " + inventory.get(id), () -> inventory.get(id).isPresent());
 
         // As if the start event had been lost, and a removal event too (a container that no longer exists).
         ContainerInfo real = inventory.get(id).orElseThrow();

@@ -14,11 +14,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A Docker-speaking engine on a Unix socket that misbehaves on purpose, for what a real engine cannot be made to
- * do: each container's stats stream shows one fault; the event stream stops in the middle of an object.
+ * do: each container's stats stream shows one fault; the event stream stops in the middle of an object; the first
+ * inspect of each container fails.
  */
 final class FakeEngine implements AutoCloseable {
 
@@ -35,6 +38,7 @@ final class FakeEngine implements AutoCloseable {
 
     private final Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     private final JsonObject stats;
+    private final Set<String> busyOnce = ConcurrentHashMap.newKeySet();
 
     FakeEngine(Path socket) throws Exception {
         Files.deleteIfExists(socket);
@@ -62,6 +66,10 @@ final class FakeEngine implements AutoCloseable {
             response.setChunked(true).write(new JsonObject().put("Type", "container").put("Action", "start")
                     .put("Actor", new JsonObject().put("ID", id(Fault.GOOD))).put("timeNano", System.nanoTime()).encode() + "\n");
             vertx.setTimer(300, t -> response.end("{\"Type\":\"container\",\"Action\":\"st"));
+        } else if (path.matches("/containers/[0-9a-f]{64}/json") && busyOnce.add(path)) {
+            // The first inspect of each container fails, as a busy engine's can: the agent must ask again by
+            // itself, because no further event will come for these containers.
+            response.setStatusCode(500).end("{\"message\":\"engine busy, try again\"}");
         } else if (path.matches("/containers/[0-9a-f]{64}/json")) {
             Fault fault = fault(path);
             response.end(new JsonObject().put("Id", id(fault)).put("Name", "/" + name(fault))

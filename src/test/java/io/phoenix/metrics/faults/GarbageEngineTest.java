@@ -101,7 +101,7 @@ class GarbageEngineTest {
                 assertTrue(scrape.value("container_cpu_usage_seconds_total", FakeEngine.name(broken)).isEmpty(),
                         "no made-up numbers for " + broken);
                 assertEquals(1.0, scrape.value("container_status", FakeEngine.name(broken)).orElseThrow(),
-                        "the container itself is still known (lifecycle from inspect)");
+                        "the container itself is still known (lifecycle from inspect, asked again after a failed one)");
             }
             List<Map<String, Object>> runtimes = given().get("/api/runtimes").then().statusCode(200).extract().path("runtimes");
             Map<String, Object> fake = runtimes.stream().filter(r -> FAKE.equals(r.get("socket"))).findFirst().orElseThrow();

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -32,7 +33,7 @@ public final class EngineFixture implements AutoCloseable {
     private final Vertx vertx;
     private final WebClient web;
     private final SocketAddress socket;
-    private final List<String> created = new ArrayList<>();
+    private final List<String> created = new CopyOnWriteArrayList<>(); // removals may run in parallel
     private final List<String> networks = new ArrayList<>();
 
     public EngineFixture(Engine engine) {
