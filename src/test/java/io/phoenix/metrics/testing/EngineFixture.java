@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -57,10 +58,20 @@ public final class EngineFixture implements AutoCloseable {
     }
 
     public String create(String name, JsonObject hostConfig, String... command) {
+        return create(name, hostConfig, Map.of(), command);
+    }
+
+    /** With container labels: free text the engines accept as is, so the agent and its page must treat it as untrusted. */
+    public String create(String name, JsonObject hostConfig, Map<String, String> labels, String... command) {
         JsonObject body = new JsonObject()
                 .put("Image", engine.image())
                 .put("Cmd", new JsonArray(List.of((Object[]) command)))
                 .put("HostConfig", hostConfig.copy().put("NetworkMode", hostConfig.getString("NetworkMode", "none")));
+        if (!labels.isEmpty()) {
+            JsonObject json = new JsonObject();
+            labels.forEach(json::put);
+            body.put("Labels", json);
+        }
         JsonObject answer = call(HttpMethod.POST, "/containers/create?name=" + encode(name), body).bodyAsJsonObject();
         String id = answer.getString("Id");
         created.add(id);
