@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -56,10 +57,20 @@ public final class EngineFixture implements AutoCloseable {
     }
 
     public String create(String name, JsonObject hostConfig, String... command) {
+        return create(name, Map.of(), hostConfig, command);
+    }
+
+    /** With container labels (their values are untrusted input for the agent: anything a string can hold). */
+    public String create(String name, Map<String, String> labels, JsonObject hostConfig, String... command) {
         JsonObject body = new JsonObject()
                 .put("Image", engine.image())
                 .put("Cmd", new JsonArray(List.of((Object[]) command)))
                 .put("HostConfig", hostConfig.copy().put("NetworkMode", hostConfig.getString("NetworkMode", "none")));
+        if (!labels.isEmpty()) {
+            JsonObject labelObject = new JsonObject();
+            labels.forEach(labelObject::put);
+            body.put("Labels", labelObject);
+        }
         JsonObject answer = call(HttpMethod.POST, "/containers/create?name=" + encode(name), body).bodyAsJsonObject();
         String id = answer.getString("Id");
         created.add(id);
