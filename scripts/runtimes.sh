@@ -16,7 +16,9 @@ CONTAINERD_SOCK=$DIR/containerd/containerd.sock
 WAIT_SECONDS=${PHOENIX_RUNTIME_WAIT:-60}
 # netavark/aardvark-dns named explicitly: with --no-install-recommends apt would satisfy podman's
 # "container-network-stack" with CNI plugins instead, a different network backend than the one tested here.
-# prometheus: for promtool, which the test suite runs on a live scrape (the server is not started).
+# prometheus: promtool, which the test suite runs on a live scrape, and the server binary, which
+# RealPrometheusScrapeTest runs itself on loopback (the packaged service is not started).
+# chromium, chromium-driver: LivePageTest drives the built-in page in headless Chromium.
 PACKAGES=(docker.io podman runc busybox-static netavark aardvark-dns curl prometheus chromium chromium-driver)
 # The same test image under two names on each engine, so tests can use either spelling.
 DOCKER_IMAGES=(busybox:local localhost/busybox:latest)
