@@ -3,11 +3,14 @@ package io.phoenix.metrics.exposition;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.prometheus.client.exporter.common.TextFormat;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.MIMEHeader;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+
+import java.util.List;
 
 /**
  * {@code GET /metrics}: the container and host families, then the service's own (JVM, HTTP, self-metrics from
@@ -31,8 +34,7 @@ public class MetricsRoute {
     }
 
     private void scrape(RoutingContext context) {
-        String accept = context.request().getHeader("Accept");
-        boolean openMetrics = accept != null && accept.contains(OPENMETRICS);
+        boolean openMetrics = prefersOpenMetrics(context.parsedHeaders().accept());
         String contentType = openMetrics ? TextFormat.CONTENT_TYPE_OPENMETRICS_100 : TextFormat.CONTENT_TYPE_004;
         byte[] ours = exposition.render(openMetrics);
         String theirs = registry.scrape(contentType);
@@ -46,5 +48,25 @@ public class MetricsRoute {
             body.appendString(EOF);
         }
         context.response().putHeader("Content-Type", contentType).end(body);
+    }
+
+    /**
+     * OpenMetrics when the client ranks it above the text format (q-values honoured; Prometheus puts it first),
+     * text otherwise, also with no Accept header at all.
+     */
+    static boolean prefersOpenMetrics(List<MIMEHeader> accepted) {
+        for (MIMEHeader type : accepted) { // most preferred first
+            if (type.weight() <= 0) {
+                continue;
+            }
+            String name = type.component() + "/" + type.subComponent();
+            if (name.equalsIgnoreCase(OPENMETRICS)) {
+                return true;
+            }
+            if (name.equalsIgnoreCase("text/plain") || name.equals("text/*") || name.equals("*/*")) {
+                return false;
+            }
+        }
+        return false;
     }
 }

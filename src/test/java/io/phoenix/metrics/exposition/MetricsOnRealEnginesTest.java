@@ -208,6 +208,11 @@ class MetricsOnRealEnginesTest {
                 .body(containsString("# TYPE container_cpu_usage_seconds counter"))
                 .body(containsString("# UNIT container_cpu_usage_seconds seconds"))
                 .body(endsWith("# EOF\n"));
+        // q-values decide: a client that ranks text first gets text even though it also lists OpenMetrics.
+        given().accept("application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.9").get("/metrics")
+                .then().statusCode(200).header("Content-Type", startsWith("text/plain; version=0.0.4"));
+        given().accept("text/plain;q=0.2,application/openmetrics-text;version=1.0.0;q=0.8").get("/metrics")
+                .then().statusCode(200).header("Content-Type", startsWith("application/openmetrics-text"));
     }
 
     @Test
