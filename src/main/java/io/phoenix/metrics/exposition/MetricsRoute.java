@@ -3,6 +3,7 @@ package io.phoenix.metrics.exposition;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.prometheus.client.exporter.common.TextFormat;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.MIMEHeader;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -10,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -23,11 +25,16 @@ public class MetricsRoute {
 
     static final String OPENMETRICS = "application/openmetrics-text";
     private static final String EOF = "# EOF\n";
+    private static final Buffer EOF_BYTES = Buffer.buffer(EOF);
 
     @Inject
     PrometheusMeterRegistry registry;
     @Inject
     PrometheusExposition exposition;
+
+    /** Micrometer's families (JVM, HTTP, the agent's own), held to the same 100 ms floor as ours. */
+    private final RenderCache micrometerText = new RenderCache();
+    private final RenderCache micrometerOpenMetrics = new RenderCache();
 
     void routes(@Observes Router router) {
         router.get("/metrics").handler(this::scrape);
@@ -36,18 +43,28 @@ public class MetricsRoute {
     private void scrape(RoutingContext context) {
         boolean openMetrics = prefersOpenMetrics(context.parsedHeaders().accept());
         String contentType = openMetrics ? TextFormat.CONTENT_TYPE_OPENMETRICS_100 : TextFormat.CONTENT_TYPE_004;
-        byte[] ours = exposition.render(openMetrics);
+        Buffer ours = exposition.render(openMetrics);
+        Buffer theirs = (openMetrics ? micrometerOpenMetrics : micrometerText)
+                .get(System.nanoTime(), () -> micrometer(contentType, openMetrics));
+        // The cached buffers are written as they are (no copy): one response, a known length, no chunking.
+        HttpServerResponse response = context.response()
+                .putHeader("Content-Type", contentType)
+                .putHeader("Content-Length", Integer.toString(ours.length() + theirs.length() + (openMetrics ? EOF_BYTES.length() : 0)));
+        response.write(ours);
+        if (openMetrics) {
+            response.write(theirs);
+            response.end(EOF_BYTES);
+        } else {
+            response.end(theirs);
+        }
+    }
+
+    private byte[] micrometer(String contentType, boolean openMetrics) {
         String theirs = registry.scrape(contentType);
         if (openMetrics && theirs.endsWith(EOF)) {
             theirs = theirs.substring(0, theirs.length() - EOF.length());
         }
-        Buffer body = Buffer.buffer(ours.length + theirs.length() + EOF.length())
-                .appendBytes(ours)
-                .appendString(theirs);
-        if (openMetrics) {
-            body.appendString(EOF);
-        }
-        context.response().putHeader("Content-Type", contentType).end(body);
+        return theirs.getBytes(StandardCharsets.UTF_8);
     }
 
     /**

@@ -5,6 +5,7 @@ import io.phoenix.metrics.collector.MetricType;
 import io.phoenix.metrics.collector.MetricValue;
 import io.phoenix.metrics.collector.PrometheusText;
 import io.phoenix.metrics.config.MetricsConfig;
+import io.vertx.core.buffer.Buffer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -16,48 +17,24 @@ import java.util.Map;
 
 /**
  * The container and host families as Prometheus text (0.0.4) or OpenMetrics, rendered from the
- * {@link MetricStore} and kept as bytes. A scrape gets the cached bytes; they are rendered again when the store
- * changed and the last rendering is at least {@link #MAX_STALENESS_NANOS} old. The store changes with every sample
- * (a hundred times a second with a hundred containers), so without that floor every scrape would re-render
- * thousands of lines; with it, a scrape is mostly a copy and its data at most 100 ms older than the store.
+ * {@link MetricStore}; a scrape gets the last rendering, at most 100 ms older than the store (see
+ * {@link RenderCache}).
  */
 @ApplicationScoped
 public class PrometheusExposition {
-
-    static final long MAX_STALENESS_NANOS = 100_000_000L;
 
     @Inject
     MetricStore store;
     @Inject
     MetricsConfig config;
 
-    private record Rendered(long version, long renderedAt, byte[] bytes) {
-    }
-
-    private volatile Rendered text = new Rendered(-1, 0, new byte[0]);
-    private volatile Rendered openMetrics = new Rendered(-1, 0, new byte[0]);
+    private final RenderCache text = new RenderCache();
+    private final RenderCache openMetrics = new RenderCache();
 
     /** Our families in the 0.0.4 text format, or in OpenMetrics (without the closing "# EOF"). */
-    public byte[] render(boolean asOpenMetrics) {
-        Rendered cached = asOpenMetrics ? openMetrics : text;
-        long version = store.version();
-        long now = System.nanoTime();
-        if (cached.version() == version || now - cached.renderedAt() < MAX_STALENESS_NANOS) {
-            return cached.bytes();
-        }
-        synchronized (this) {
-            cached = asOpenMetrics ? openMetrics : text;
-            if (cached.version() != version && now - cached.renderedAt() >= MAX_STALENESS_NANOS) {
-                cached = new Rendered(version, System.nanoTime(),
-                        write(store.all(), asOpenMetrics, config.exposition().timestamps()));
-                if (asOpenMetrics) {
-                    openMetrics = cached;
-                } else {
-                    text = cached;
-                }
-            }
-            return cached.bytes();
-        }
+    public Buffer render(boolean asOpenMetrics) {
+        return (asOpenMetrics ? openMetrics : text).get(store.version(),
+                () -> write(store.all(), asOpenMetrics, config.exposition().timestamps()));
     }
 
     /**
