@@ -78,7 +78,10 @@ spawn() {
   local name=$1 logfile=$2 i
   shift 2
   rm -f "$DIR/$name.pid"
-  setsid bash -c 'echo $$ >"$0.tmp" && mv "$0.tmp" "$0" && exec "$@"' "$DIR/$name.pid" "$@" </dev/null >"$logfile" 2>&1 &
+  # Started from $DIR, not the caller's directory: the daemons (and every conmon Podman forks) inherit the working
+  # directory, and a deleted one (a removed clone) makes conmon fail every container start with "broken pipe".
+  setsid bash -c 'cd "$1" && echo $$ >"$0.tmp" && mv "$0.tmp" "$0" && shift && exec "$@"' "$DIR/$name.pid" "$DIR" "$@" \
+    </dev/null >"$logfile" 2>&1 &
   for ((i = 0; i < 40; i++)); do
     [ -s "$DIR/$name.pid" ] && return 0
     sleep 0.05
