@@ -65,6 +65,7 @@ final class RemoteWriteClient implements AutoCloseable {
                 .putHeader("Content-Type", "application/x-protobuf")
                 .putHeader("X-Prometheus-Remote-Write-Version", "0.1.0")
                 .timeout(settings.timeout().toMillis());
+        settings.headers().forEach(request::putHeader);
         String auth = authorization;
         if (auth != null) {
             request.putHeader("Authorization", auth);

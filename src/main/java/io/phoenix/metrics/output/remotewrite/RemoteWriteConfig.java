@@ -43,6 +43,9 @@ public interface RemoteWriteConfig {
     /** Added to every series that lacks them; {@code node} defaults to the host name. */
     Map<String, String> externalLabels();
 
+    /** Extra request headers, e.g. {@code X-Scope-OrgID} for a multi-tenant Mimir or Cortex. */
+    Map<String, String> headers();
+
     Optional<BasicAuth> basicAuth();
 
     /** A file holding a bearer token (re-read at every push, so a rotated token is picked up). */

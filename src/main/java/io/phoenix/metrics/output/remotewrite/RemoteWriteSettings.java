@@ -19,11 +19,16 @@ import java.util.regex.Pattern;
  */
 public record RemoteWriteSettings(URI url, Duration pushInterval, int maxSamplesPerSend, Duration bufferDuration,
                                   long bufferBytes, Duration timeout, Duration minBackoff, Duration maxBackoff,
-                                  Map<String, String> externalLabels, Credentials credentials, Optional<Path> caFile) {
+                                  Map<String, String> externalLabels, Map<String, String> headers,
+                                  Credentials credentials, Optional<Path> caFile) {
 
     static final String PREFIX = "metrics.remote-write.";
     /** Below this a single request hardly fits. */
     static final long MIN_BUFFER_BYTES = 4096;
+    /** Headers the protocol or the credentials set: not to be overridden by metrics.remote-write.headers. */
+    private static final java.util.Set<String> OWN_HEADERS = java.util.Set.of("content-encoding", "content-type",
+            "content-length", "user-agent", "x-prometheus-remote-write-version", "authorization", "host");
+    private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9a-zA-Z-]+");
     private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
     /** Where the Authorization header comes from; files are re-read at every push so rotation needs no restart. */
@@ -71,12 +76,18 @@ public record RemoteWriteSettings(URI url, Duration pushInterval, int maxSamples
             labels.put(name, value);
         });
         labels.putIfAbsent("node", hostName());
+        c.headers().forEach((name, value) -> {
+            if (!HEADER_NAME.matcher(name).matches() || OWN_HEADERS.contains(name.toLowerCase(java.util.Locale.ROOT))
+                    || value.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
+                throw bad("headers." + name, value, "not a header name and value the agent may set");
+            }
+        });
         Optional<Path> ca = c.tls().caFile().map(file -> readable("tls.ca-file", file));
         if (ca.isPresent() && !"https".equals(url.getScheme())) {
             throw bad("tls.ca-file", ca.get(), "only applies to an https url");
         }
         return Optional.of(new RemoteWriteSettings(url, c.pushInterval(), c.maxSamplesPerSend(), c.bufferDuration(),
-                bytes, c.timeout(), c.minBackoff(), c.maxBackoff(), Map.copyOf(labels), credentials(c), ca));
+                bytes, c.timeout(), c.minBackoff(), c.maxBackoff(), Map.copyOf(labels), Map.copyOf(c.headers()), credentials(c), ca));
     }
 
     /** The url without user info, safe to show in logs and /api/outputs. */

@@ -83,6 +83,8 @@ class RemoteWriteSettingsTest {
         failsNaming("basic-auth", with("bearer-token-file", token.toString(),
                 "basic-auth.username", "u", "basic-auth.password-file", token.toString()));
         failsNaming("tls.ca-file", with("tls.ca-file", token.toString()));
+        failsNaming("headers.Content-Encoding", with("headers.Content-Encoding", "gzip"));
+        assertEquals(Map.of("X-Scope-OrgID", "t1"), settings(with("headers.X-Scope-OrgID", "t1")).orElseThrow().headers());
     }
 
     @Test
