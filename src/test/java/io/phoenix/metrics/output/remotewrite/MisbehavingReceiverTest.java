@@ -52,11 +52,14 @@ class MisbehavingReceiverTest {
         }
     }
 
+    /** One of the agent's own series on /metrics; {@code labels} as {@code k="v"} or empty. */
     private static double metric(String name, String labels) {
-        String prefix = name + (labels.isEmpty() ? " " : "{" + labels + "} ");
-        return Scrape.now().text().lines().filter(l -> l.startsWith(prefix))
-                .mapToDouble(l -> Double.parseDouble(l.substring(prefix.length()).trim())).findFirst()
-                .orElseThrow(() -> new AssertionError(prefix + " not on /metrics"));
+        Map<String, String> wanted = labels.isEmpty() ? Map.of()
+                : Map.of(labels.substring(0, labels.indexOf('=')), labels.substring(labels.indexOf('=') + 2, labels.length() - 1));
+        return Exposed.parse(Scrape.now().text()).stream()
+                .filter(e -> e.name().equals(name) && e.labels().equals(wanted))
+                .mapToDouble(Exposed::value).findFirst()
+                .orElseThrow(() -> new AssertionError(name + wanted + " not on /metrics"));
     }
 
     private static JsonPath output() {
