@@ -66,6 +66,38 @@ class WriteRequestEncodingTest {
         assertEquals(2500, i);
     }
 
+    /** The figure the README gives for sizing buffer-bytes: a push of 100 containers' usual series. */
+    @Test
+    void aTypicalPushCostsAFewTensOfBytesPerSample() {
+        java.util.Random random = new java.util.Random(7);
+        List<Point> points = new ArrayList<>();
+        String[] families = {"container_cpu_usage_seconds_total", "container_cpu_user_seconds_total",
+                "container_cpu_system_seconds_total", "container_cpu_usage_percent", "container_memory_usage_bytes",
+                "container_memory_working_set_bytes", "container_memory_limit_bytes", "container_memory_usage_percent",
+                "container_network_receive_bytes_total", "container_network_transmit_bytes_total",
+                "container_network_receive_packets_total", "container_network_transmit_packets_total",
+                "container_disk_read_bytes_total", "container_disk_write_bytes_total", "container_uptime_seconds",
+                "container_status", "container_pids", "container_start_time_seconds", "container_restarts_total",
+                "container_last_sample_timestamp_seconds"};
+        long now = 1_764_480_000_000L;
+        for (int c = 0; c < 100; c++) {
+            String id = String.format("%012x", random.nextLong() & 0xffffffffffffL);
+            for (String family : families) {
+                Map<String, String> labels = new LinkedHashMap<>();
+                labels.put("container_id", id);
+                labels.put("container_name", "app-" + c + "-" + Integer.toHexString(random.nextInt()));
+                labels.put("image", "registry.example.com/team/service-" + (c % 7) + ":1." + (c % 13));
+                labels.put("runtime", c % 2 == 0 ? "docker" : "podman");
+                points.add(new Point(family, labels, random.nextDouble() * 1e9, now - random.nextInt(1000)));
+            }
+        }
+        List<Batch> batches = new WriteRequestEncoder(Map.of("node", "worker-17.example.com"), 2000).encode(points, 0);
+        long bytes = batches.stream().mapToLong(b -> b.body().length).sum();
+        double perSample = (double) bytes / points.size();
+        System.out.printf("remote-write: %d samples in %d bytes compressed: %.1f bytes/sample%n", points.size(), bytes, perSample);
+        assertTrue(perSample > 5 && perSample < 60, perSample + " bytes/sample");
+    }
+
     @Test
     void staleMarkerKeepsItsBitPattern() {
         Point stale = new Point("host_load1", Map.of(), Double.longBitsToDouble(ChangedPoints.STALE_NAN_BITS), 5);
