@@ -1,6 +1,5 @@
 package io.phoenix.metrics.output.remotewrite;
 
-import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
@@ -25,9 +24,12 @@ public interface RemoteWriteConfig {
     @WithDefault("15m")
     Duration bufferDuration();
 
-    /** Compressed bytes of unsent requests kept at most; beyond that the oldest are dropped (and counted). */
+    /**
+     * Compressed bytes of unsent requests kept at most (a size such as 64M, 512K, or bytes); beyond that the oldest
+     * are dropped (and counted). A string, parsed at start-up, so that the mapping needs no extra converter.
+     */
     @WithDefault("64M")
-    MemorySize bufferBytes();
+    String bufferBytes();
 
     /** Time one request may take (connect, send, answer). */
     @WithDefault("10s")

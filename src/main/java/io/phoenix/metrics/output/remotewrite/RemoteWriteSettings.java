@@ -61,7 +61,7 @@ public record RemoteWriteSettings(URI url, Duration pushInterval, int maxSamples
         if (c.maxBackoff().compareTo(c.minBackoff()) < 0) {
             throw bad("max-backoff", c.maxBackoff(), "must be at least min-backoff (" + c.minBackoff() + ")");
         }
-        long bytes = c.bufferBytes().asLongValue();
+        long bytes = bytes(c.bufferBytes());
         if (bytes < MIN_BUFFER_BYTES) {
             throw bad("buffer-bytes", bytes, "must be at least " + MIN_BUFFER_BYTES);
         }
@@ -128,6 +128,14 @@ public record RemoteWriteSettings(URI url, Duration pushInterval, int maxSamples
             throw bad(key, file, "not a readable file");
         }
         return path;
+    }
+
+    private static long bytes(String size) {
+        try {
+            return new io.quarkus.runtime.configuration.MemorySizeConverter().convert(size.trim()).asLongValue();
+        } catch (RuntimeException e) {
+            throw bad("buffer-bytes", size, "not a size (e.g. 64M, 512K, 1G, or bytes)");
+        }
     }
 
     private static void positive(String key, Duration value) {

@@ -2,8 +2,6 @@ package io.phoenix.metrics.output.remotewrite;
 
 import io.phoenix.metrics.config.MetricsConfig;
 import io.quarkus.runtime.configuration.DurationConverter;
-import io.quarkus.runtime.configuration.MemorySize;
-import io.quarkus.runtime.configuration.MemorySizeConverter;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -32,7 +30,6 @@ class RemoteWriteSettingsTest {
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .withMapping(MetricsConfig.class)
                 .withConverter(Duration.class, 100, new DurationConverter())
-                .withConverter(MemorySize.class, 100, new MemorySizeConverter())
                 .withSources(new PropertiesConfigSource(properties, "test", 500))
                 .build();
         return RemoteWriteSettings.from(config.getConfigMapping(MetricsConfig.class).remoteWrite());
@@ -73,6 +70,8 @@ class RemoteWriteSettingsTest {
         failsNaming("push-interval", with("push-interval", "0s"));
         failsNaming("buffer-duration", with("push-interval", "1m", "buffer-duration", "30s"));
         failsNaming("buffer-bytes", with("buffer-bytes", "1K"));
+        failsNaming("buffer-bytes", with("buffer-bytes", "lots"));
+        assertEquals(512 * 1024, settings(with("buffer-bytes", "512K")).orElseThrow().bufferBytes());
         failsNaming("max-backoff", with("min-backoff", "1s", "max-backoff", "100ms"));
         failsNaming("external-labels.__x", with("external-labels.__x", "1"));
         RuntimeException empty = assertThrows(RuntimeException.class, () -> settings(with("external-labels.node", "")));
