@@ -2,12 +2,14 @@ package io.phoenix.metrics.discovery;
 
 import io.phoenix.metrics.testing.Engine;
 import io.phoenix.metrics.testing.EngineFixture;
+import io.phoenix.metrics.testing.RealEngines;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -32,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Discovery against the real Docker and Podman that scripts/runtimes.sh starts. Resync runs every 10 minutes
  * in the test profile, so anything seen within 2 s here came through the event stream.
  */
+@Tag("engine")
 @QuarkusTest
 class DiscoveryOnRealEnginesTest {
 
@@ -43,20 +46,8 @@ class DiscoveryOnRealEnginesTest {
     @Inject
     DiscoveryService discovery;
 
-    private EngineFixture fixture;
-
-    private EngineFixture on(Engine engine) {
-        engine.awaitUp();
-        fixture = new EngineFixture(engine);
-        return fixture;
-    }
-
-    @AfterEach
-    void cleanUp() {
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
+    @RegisterExtension
+    static final RealEngines ENGINES = new RealEngines();
 
 
     /** Waits for what the event stream should bring; on a timeout, says what the agent knew then. */
@@ -81,7 +72,7 @@ class DiscoveryOnRealEnginesTest {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void startedContainerAppearsThroughEvents(Engine engine) {
-        EngineFixture engineFixture = on(engine);
+        EngineFixture engineFixture = ENGINES.on(engine);
         String name = EngineFixture.uniqueName("start");
         String id = engineFixture.create(name, "sleep", "300");
         assertFalse(inventory.get(id).filter(c -> c.state() == ContainerState.RUNNING).isPresent());
@@ -110,7 +101,7 @@ class DiscoveryOnRealEnginesTest {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void stopGivesExitedStateWithTheRealExitCode(Engine engine) {
-        EngineFixture engineFixture = on(engine);
+        EngineFixture engineFixture = ENGINES.on(engine);
         String name = EngineFixture.uniqueName("stop");
         // PID 1 ignores SIGTERM unless it traps it: this one exits with 7 on stop.
         String id = engineFixture.run(name, "sh", "-c", "trap 'exit 7' TERM; while true; do sleep 0.2; done");
@@ -132,7 +123,7 @@ class DiscoveryOnRealEnginesTest {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void removedContainerDisappears(Engine engine) {
-        EngineFixture engineFixture = on(engine);
+        EngineFixture engineFixture = ENGINES.on(engine);
         String name = EngineFixture.uniqueName("rm");
         String id = engineFixture.run(name, "sleep", "300");
         awaitEvent(engine, () -> "create: " + inventory.get(id), () -> inventory.get(id).isPresent());
@@ -151,7 +142,7 @@ class DiscoveryOnRealEnginesTest {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void removalsRacingInspectsDoNotOpenTheCircuit(Engine engine) {
-        EngineFixture engineFixture = on(engine);
+        EngineFixture engineFixture = ENGINES.on(engine);
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             ids.add(engineFixture.run(EngineFixture.uniqueName("churn"), "sleep", "300"));
@@ -168,7 +159,7 @@ class DiscoveryOnRealEnginesTest {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void renameIsFollowed(Engine engine) {
-        EngineFixture engineFixture = on(engine);
+        EngineFixture engineFixture = ENGINES.on(engine);
         String name = EngineFixture.uniqueName("old");
         String newName = EngineFixture.uniqueName("new");
         String id = engineFixture.run(name, "sleep", "300");
@@ -184,7 +175,7 @@ class DiscoveryOnRealEnginesTest {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void resyncHealsMissedEvents(Engine engine) {
-        EngineFixture engineFixture = on(engine);
+        EngineFixture engineFixture = ENGINES.on(engine);
         String id = engineFixture.run(EngineFixture.uniqueName("heal"), "sleep", "300");
         awaitEvent(engine, () -> "create: " + inventory.get(id), () -> inventory.get(id).isPresent());
 

@@ -3,12 +3,14 @@ package io.phoenix.metrics.exposition;
 import io.phoenix.metrics.discovery.ContainerInventory;
 import io.phoenix.metrics.testing.Engine;
 import io.phoenix.metrics.testing.EngineFixture;
+import io.phoenix.metrics.testing.RealEngines;
 import io.phoenix.metrics.testing.Scrape;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -35,6 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * source (auto: the cgroup files where readable, as on these machines). {@link MetricsFromEngineApisTest} runs the
  * same against the engines' stats streams.
  */
+@Tag("engine")
 @QuarkusTest
 class MetricsOnRealEnginesTest {
 
@@ -46,26 +49,14 @@ class MetricsOnRealEnginesTest {
     @Inject
     ContainerInventory inventory;
 
-    private EngineFixture fixture;
-
-    private EngineFixture on(Engine engine) {
-        engine.awaitUp();
-        fixture = new EngineFixture(engine);
-        return fixture;
-    }
-
-    @AfterEach
-    void cleanUp() {
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
+    @RegisterExtension
+    static final RealEngines ENGINES = new RealEngines();
 
     @ParameterizedTest
     @EnumSource(Engine.class)
     void busyContainerShowsOverHalfACoreWithinFiveSeconds(Engine engine) {
         String name = EngineFixture.uniqueName("busy");
-        on(engine).run(name, "sh", "-c", "yes > /dev/null");
+        ENGINES.on(engine).run(name, "sh", "-c", "yes > /dev/null");
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(200))
                 .until(() -> Scrape.now().value("container_cpu_usage_percent", name).orElse(0.0) > 50);
         Scrape scrape = Scrape.now();
@@ -79,10 +70,10 @@ class MetricsOnRealEnginesTest {
     @EnumSource(Engine.class)
     void containerHolding64MiB(Engine engine) {
         String name = EngineFixture.uniqueName("mem");
-        on(engine).create(name, new JsonObject().put("ShmSize", 128L << 20).put("Memory", 512L << 20),
+        ENGINES.on(engine).create(name, new JsonObject().put("ShmSize", 128L << 20).put("Memory", 512L << 20),
                 "sh", "-c", "dd if=/dev/zero of=/dev/shm/fill bs=1M count=64 && sleep 300");
-        String id = fixture.inspect(name).getString("Id");
-        fixture.start(id);
+        String id = ENGINES.fixture().inspect(name).getString("Id");
+        ENGINES.fixture().start(id);
         double sixtyMiB = 60.0 * (1 << 20);
         if (engine == Engine.DOCKER || source().equals("cgroup")) {
             await().atMost(Duration.ofSeconds(10)).until(() -> Scrape.now().value("container_memory_working_set_bytes", name).orElse(0.0) >= sixtyMiB);
@@ -104,7 +95,7 @@ class MetricsOnRealEnginesTest {
     @EnumSource(Engine.class)
     void exitCodeAndStatusOfAnExitedContainer(Engine engine) {
         String name = EngineFixture.uniqueName("exit3");
-        on(engine).run(name, "sh", "-c", "exit 3");
+        ENGINES.on(engine).run(name, "sh", "-c", "exit 3");
         await().atMost(Duration.ofSeconds(5)).until(() -> Scrape.now().value("container_exit_code", name).orElse(-1.0) == 3.0);
         Scrape scrape = Scrape.now();
         assertEquals(6.0, scrape.value("container_status", name).orElseThrow(), "6 = exited");
@@ -116,12 +107,12 @@ class MetricsOnRealEnginesTest {
     @EnumSource(Engine.class)
     void restartPolicyRestartsAreCounted(Engine engine) {
         String name = EngineFixture.uniqueName("restart");
-        on(engine).create(name, new JsonObject().put("RestartPolicy", new JsonObject().put("Name", "on-failure").put("MaximumRetryCount", 10)),
+        ENGINES.on(engine).create(name, new JsonObject().put("RestartPolicy", new JsonObject().put("Name", "on-failure").put("MaximumRetryCount", 10)),
                 "sh", "-c", "sleep 1; exit 1");
-        fixture.start(fixture.inspect(name).getString("Id"));
+        ENGINES.fixture().start(ENGINES.fixture().inspect(name).getString("Id"));
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
                 .until(() -> Scrape.now().value("container_restarts_total", name).orElse(0.0) >= 2);
-        int engineSays = fixture.inspect(name).getInteger("RestartCount");
+        int engineSays = ENGINES.fixture().inspect(name).getInteger("RestartCount");
         assertTrue(engineSays >= 2, "the engine agrees: " + engineSays);
     }
 
@@ -129,9 +120,9 @@ class MetricsOnRealEnginesTest {
     @EnumSource(Engine.class)
     void removedContainersSeriesAreGoneWithinTwoSeconds(Engine engine) {
         String name = EngineFixture.uniqueName("gone");
-        String id = on(engine).run(name, "sleep", "300");
+        String id = ENGINES.on(engine).run(name, "sleep", "300");
         await().atMost(Duration.ofSeconds(5)).until(() -> Scrape.now().value("container_cpu_usage_seconds_total", name).isPresent());
-        fixture.remove(id);
+        ENGINES.fixture().remove(id);
         await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(100)).until(() -> !Scrape.now().mentions(name));
     }
 
@@ -139,7 +130,7 @@ class MetricsOnRealEnginesTest {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void networkBytesGrowWhenContainersTalk(Engine engine) {
-        EngineFixture f = on(engine);
+        EngineFixture f = ENGINES.on(engine);
         String network = EngineFixture.uniqueName("net");
         f.createNetwork(network);
         String server = EngineFixture.uniqueName("srv");
@@ -198,7 +189,7 @@ class MetricsOnRealEnginesTest {
     @Test
     void textByDefaultOpenMetricsWhenAsked() {
         String name = EngineFixture.uniqueName("fmt");
-        on(Engine.DOCKER).run(name, "sleep", "300");
+        ENGINES.on(Engine.DOCKER).run(name, "sleep", "300");
         await().atMost(Duration.ofSeconds(10)).until(() -> Scrape.now().value("container_cpu_usage_seconds_total", name).isPresent());
         given().get("/metrics").then().statusCode(200)
                 .header("Content-Type", startsWith("text/plain; version=0.0.4"))

@@ -7,13 +7,15 @@ import io.phoenix.metrics.stats.SampleWindow;
 import io.phoenix.metrics.stats.StatsSample;
 import io.phoenix.metrics.testing.Engine;
 import io.phoenix.metrics.testing.EngineFixture;
+import io.phoenix.metrics.testing.RealEngines;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -40,6 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The cgroup source on the real Docker and Podman of scripts/runtimes.sh, checked against the engines' own stats API
  * and against the kernel. Samples in the store come from the cgroup source only: the profile sets metrics.source=cgroup.
  */
+@Tag("engine")
 @QuarkusTest
 @TestProfile(CgroupSourceOnRealEnginesTest.CgroupSource.class)
 class CgroupSourceOnRealEnginesTest {
@@ -60,30 +63,8 @@ class CgroupSourceOnRealEnginesTest {
     @Inject
     ContainerInventory inventory;
 
-    private EngineFixture fixture;
-    private EngineApi api;
-
-    private EngineFixture on(Engine engine) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> "up".equals(runtime(engine).get("state")));
-        fixture = new EngineFixture(engine);
-        api = new EngineApi(engine);
-        return fixture;
-    }
-
-    @AfterEach
-    void cleanUp() {
-        if (fixture != null) {
-            fixture.close(); // containers first, then the networks they were on
-        }
-        if (api != null) {
-            api.close();
-        }
-    }
-
-    private static Map<String, Object> runtime(Engine engine) {
-        List<Map<String, Object>> runtimes = given().get("/api/runtimes").then().statusCode(200).extract().path("runtimes");
-        return runtimes.stream().filter(r -> engine.uri().equals(r.get("socket"))).findFirst().orElseThrow();
-    }
+    @RegisterExtension
+    static final RealEngines ENGINES = new RealEngines();
 
     private Optional<StatsSample> latest(String id) {
         return store.window(id).map(SampleWindow::latest);
@@ -92,7 +73,8 @@ class CgroupSourceOnRealEnginesTest {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void cpuMemoryAndLimitAgreeWithTheEngine(Engine engine) {
-        EngineFixture engineFixture = on(engine);
+        EngineFixture engineFixture = ENGINES.on(engine);
+        EngineApi api = ENGINES.closeAfter(new EngineApi(engine));
         // 8 MB of page cache that stays charged, so that a few pages coming and going between two readings of a
         // busy container are well under 5 %; and a working set (usage − inactive_file) far from the usage.
         String id = engineFixture.create(EngineFixture.uniqueName("cg-busy"), new JsonObject().put("Memory", 64 * MIB),
@@ -139,7 +121,8 @@ class CgroupSourceOnRealEnginesTest {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void networkBytesGrowWhenTheTestsOwnContainersExchangeData(Engine engine) {
-        EngineFixture engineFixture = on(engine);
+        EngineFixture engineFixture = ENGINES.on(engine);
+        EngineApi api = ENGINES.closeAfter(new EngineApi(engine));
         String network = EngineFixture.uniqueName("cg-net");
         api.createNetwork(network);
         JsonObject onNetwork = new JsonObject().put("NetworkMode", network);
@@ -172,7 +155,7 @@ class CgroupSourceOnRealEnginesTest {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void anFsyncWriterShowsAtLeast16MBWritten(Engine engine) throws IOException {
-        EngineFixture engineFixture = on(engine);
+        EngineFixture engineFixture = ENGINES.on(engine);
         String id = engineFixture.run(EngineFixture.uniqueName("cg-dd"), "sh", "-c",
                 "dd if=/dev/zero of=/f bs=1M count=16 conv=fsync; sleep 600");
 
@@ -204,7 +187,7 @@ class CgroupSourceOnRealEnginesTest {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void aContainerRemovedBetweenTwoTicksReleasesEveryDescriptor(Engine engine) {
-        EngineFixture engineFixture = on(engine);
+        EngineFixture engineFixture = ENGINES.on(engine);
         String id = engineFixture.run(EngineFixture.uniqueName("cg-fd"), "sleep", "600");
         try {
             await().atMost(Duration.ofSeconds(20)).until(() -> latest(id).isPresent());
@@ -274,7 +257,7 @@ class CgroupSourceOnRealEnginesTest {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void aContainerOnTheHostNetworkReportsNoInterfaces(Engine engine) {
-        EngineFixture engineFixture = on(engine);
+        EngineFixture engineFixture = ENGINES.on(engine);
         String id = engineFixture.create(EngineFixture.uniqueName("cg-hostnet"), new JsonObject().put("NetworkMode", "host"), "sleep", "600");
         engineFixture.start(id);
         await().atMost(Duration.ofSeconds(10)).until(() -> latest(id).isPresent());
