@@ -2,14 +2,13 @@ package io.phoenix.metrics.discovery;
 
 import io.phoenix.metrics.testing.Engine;
 import io.phoenix.metrics.testing.EngineFixture;
-import io.phoenix.metrics.testing.RealEngines;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -46,8 +45,20 @@ class DiscoveryOnRealEnginesTest {
     @Inject
     DiscoveryService discovery;
 
-    @RegisterExtension
-    static final RealEngines ENGINES = new RealEngines();
+    private EngineFixture fixture;
+
+    private EngineFixture on(Engine engine) {
+        engine.awaitUp();
+        fixture = new EngineFixture(engine);
+        return fixture;
+    }
+
+    @AfterEach
+    void cleanUp() {
+        if (fixture != null) {
+            fixture.close();
+        }
+    }
 
 
     /** Waits for what the event stream should bring; on a timeout, says what the agent knew then. */
@@ -72,7 +83,7 @@ class DiscoveryOnRealEnginesTest {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void startedContainerAppearsThroughEvents(Engine engine) {
-        EngineFixture engineFixture = ENGINES.on(engine);
+        EngineFixture engineFixture = on(engine);
         String name = EngineFixture.uniqueName("start");
         String id = engineFixture.create(name, "sleep", "300");
         assertFalse(inventory.get(id).filter(c -> c.state() == ContainerState.RUNNING).isPresent());
@@ -101,7 +112,7 @@ class DiscoveryOnRealEnginesTest {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void stopGivesExitedStateWithTheRealExitCode(Engine engine) {
-        EngineFixture engineFixture = ENGINES.on(engine);
+        EngineFixture engineFixture = on(engine);
         String name = EngineFixture.uniqueName("stop");
         // PID 1 ignores SIGTERM unless it traps it: this one exits with 7 on stop.
         String id = engineFixture.run(name, "sh", "-c", "trap 'exit 7' TERM; while true; do sleep 0.2; done");
@@ -123,7 +134,7 @@ class DiscoveryOnRealEnginesTest {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void removedContainerDisappears(Engine engine) {
-        EngineFixture engineFixture = ENGINES.on(engine);
+        EngineFixture engineFixture = on(engine);
         String name = EngineFixture.uniqueName("rm");
         String id = engineFixture.run(name, "sleep", "300");
         awaitEvent(engine, () -> "create: " + inventory.get(id), () -> inventory.get(id).isPresent());
@@ -142,7 +153,7 @@ class DiscoveryOnRealEnginesTest {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void removalsRacingInspectsDoNotOpenTheCircuit(Engine engine) {
-        EngineFixture engineFixture = ENGINES.on(engine);
+        EngineFixture engineFixture = on(engine);
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             ids.add(engineFixture.run(EngineFixture.uniqueName("churn"), "sleep", "300"));
@@ -159,7 +170,7 @@ class DiscoveryOnRealEnginesTest {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void renameIsFollowed(Engine engine) {
-        EngineFixture engineFixture = ENGINES.on(engine);
+        EngineFixture engineFixture = on(engine);
         String name = EngineFixture.uniqueName("old");
         String newName = EngineFixture.uniqueName("new");
         String id = engineFixture.run(name, "sleep", "300");
@@ -175,7 +186,7 @@ class DiscoveryOnRealEnginesTest {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void resyncHealsMissedEvents(Engine engine) {
-        EngineFixture engineFixture = ENGINES.on(engine);
+        EngineFixture engineFixture = on(engine);
         String id = engineFixture.run(EngineFixture.uniqueName("heal"), "sleep", "300");
         awaitEvent(engine, () -> "create: " + inventory.get(id), () -> inventory.get(id).isPresent());
 

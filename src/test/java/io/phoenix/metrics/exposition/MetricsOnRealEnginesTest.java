@@ -3,14 +3,13 @@ package io.phoenix.metrics.exposition;
 import io.phoenix.metrics.discovery.ContainerInventory;
 import io.phoenix.metrics.testing.Engine;
 import io.phoenix.metrics.testing.EngineFixture;
-import io.phoenix.metrics.testing.RealEngines;
 import io.phoenix.metrics.testing.Scrape;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -49,14 +48,26 @@ class MetricsOnRealEnginesTest {
     @Inject
     ContainerInventory inventory;
 
-    @RegisterExtension
-    static final RealEngines ENGINES = new RealEngines();
+    private EngineFixture fixture;
+
+    private EngineFixture on(Engine engine) {
+        engine.awaitUp();
+        fixture = new EngineFixture(engine);
+        return fixture;
+    }
+
+    @AfterEach
+    void cleanUp() {
+        if (fixture != null) {
+            fixture.close();
+        }
+    }
 
     @ParameterizedTest
     @EnumSource(Engine.class)
     void busyContainerShowsOverHalfACoreWithinFiveSeconds(Engine engine) {
         String name = EngineFixture.uniqueName("busy");
-        ENGINES.on(engine).run(name, "sh", "-c", "yes > /dev/null");
+        on(engine).run(name, "sh", "-c", "yes > /dev/null");
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(200))
                 .until(() -> Scrape.now().value("container_cpu_usage_percent", name).orElse(0.0) > 50);
         Scrape scrape = Scrape.now();
@@ -70,10 +81,10 @@ class MetricsOnRealEnginesTest {
     @EnumSource(Engine.class)
     void containerHolding64MiB(Engine engine) {
         String name = EngineFixture.uniqueName("mem");
-        ENGINES.on(engine).create(name, new JsonObject().put("ShmSize", 128L << 20).put("Memory", 512L << 20),
+        on(engine).create(name, new JsonObject().put("ShmSize", 128L << 20).put("Memory", 512L << 20),
                 "sh", "-c", "dd if=/dev/zero of=/dev/shm/fill bs=1M count=64 && sleep 300");
-        String id = ENGINES.fixture().inspect(name).getString("Id");
-        ENGINES.fixture().start(id);
+        String id = fixture.inspect(name).getString("Id");
+        fixture.start(id);
         double sixtyMiB = 60.0 * (1 << 20);
         if (engine == Engine.DOCKER || source().equals("cgroup")) {
             await().atMost(Duration.ofSeconds(10)).until(() -> Scrape.now().value("container_memory_working_set_bytes", name).orElse(0.0) >= sixtyMiB);
@@ -95,7 +106,7 @@ class MetricsOnRealEnginesTest {
     @EnumSource(Engine.class)
     void exitCodeAndStatusOfAnExitedContainer(Engine engine) {
         String name = EngineFixture.uniqueName("exit3");
-        ENGINES.on(engine).run(name, "sh", "-c", "exit 3");
+        on(engine).run(name, "sh", "-c", "exit 3");
         await().atMost(Duration.ofSeconds(5)).until(() -> Scrape.now().value("container_exit_code", name).orElse(-1.0) == 3.0);
         Scrape scrape = Scrape.now();
         assertEquals(6.0, scrape.value("container_status", name).orElseThrow(), "6 = exited");
@@ -107,12 +118,12 @@ class MetricsOnRealEnginesTest {
     @EnumSource(Engine.class)
     void restartPolicyRestartsAreCounted(Engine engine) {
         String name = EngineFixture.uniqueName("restart");
-        ENGINES.on(engine).create(name, new JsonObject().put("RestartPolicy", new JsonObject().put("Name", "on-failure").put("MaximumRetryCount", 10)),
+        on(engine).create(name, new JsonObject().put("RestartPolicy", new JsonObject().put("Name", "on-failure").put("MaximumRetryCount", 10)),
                 "sh", "-c", "sleep 1; exit 1");
-        ENGINES.fixture().start(ENGINES.fixture().inspect(name).getString("Id"));
+        fixture.start(fixture.inspect(name).getString("Id"));
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
                 .until(() -> Scrape.now().value("container_restarts_total", name).orElse(0.0) >= 2);
-        int engineSays = ENGINES.fixture().inspect(name).getInteger("RestartCount");
+        int engineSays = fixture.inspect(name).getInteger("RestartCount");
         assertTrue(engineSays >= 2, "the engine agrees: " + engineSays);
     }
 
@@ -120,9 +131,9 @@ class MetricsOnRealEnginesTest {
     @EnumSource(Engine.class)
     void removedContainersSeriesAreGoneWithinTwoSeconds(Engine engine) {
         String name = EngineFixture.uniqueName("gone");
-        String id = ENGINES.on(engine).run(name, "sleep", "300");
+        String id = on(engine).run(name, "sleep", "300");
         await().atMost(Duration.ofSeconds(5)).until(() -> Scrape.now().value("container_cpu_usage_seconds_total", name).isPresent());
-        ENGINES.fixture().remove(id);
+        fixture.remove(id);
         await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(100)).until(() -> !Scrape.now().mentions(name));
     }
 
@@ -130,7 +141,7 @@ class MetricsOnRealEnginesTest {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void networkBytesGrowWhenContainersTalk(Engine engine) {
-        EngineFixture f = ENGINES.on(engine);
+        EngineFixture f = on(engine);
         String network = EngineFixture.uniqueName("net");
         f.createNetwork(network);
         String server = EngineFixture.uniqueName("srv");
@@ -189,7 +200,7 @@ class MetricsOnRealEnginesTest {
     @Test
     void textByDefaultOpenMetricsWhenAsked() {
         String name = EngineFixture.uniqueName("fmt");
-        ENGINES.on(Engine.DOCKER).run(name, "sleep", "300");
+        on(Engine.DOCKER).run(name, "sleep", "300");
         await().atMost(Duration.ofSeconds(10)).until(() -> Scrape.now().value("container_cpu_usage_seconds_total", name).isPresent());
         given().get("/metrics").then().statusCode(200)
                 .header("Content-Type", startsWith("text/plain; version=0.0.4"))

@@ -7,15 +7,14 @@ import io.phoenix.metrics.stats.SampleWindow;
 import io.phoenix.metrics.stats.StatsSample;
 import io.phoenix.metrics.testing.Engine;
 import io.phoenix.metrics.testing.EngineFixture;
-import io.phoenix.metrics.testing.RealEngines;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -63,8 +62,30 @@ class CgroupSourceOnRealEnginesTest {
     @Inject
     ContainerInventory inventory;
 
-    @RegisterExtension
-    static final RealEngines ENGINES = new RealEngines();
+    private EngineFixture fixture;
+    private EngineApi api;
+
+    private EngineFixture on(Engine engine) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> "up".equals(runtime(engine).get("state")));
+        fixture = new EngineFixture(engine);
+        api = new EngineApi(engine);
+        return fixture;
+    }
+
+    @AfterEach
+    void cleanUp() {
+        if (fixture != null) {
+            fixture.close(); // containers first, then the networks they were on
+        }
+        if (api != null) {
+            api.close();
+        }
+    }
+
+    private static Map<String, Object> runtime(Engine engine) {
+        List<Map<String, Object>> runtimes = given().get("/api/runtimes").then().statusCode(200).extract().path("runtimes");
+        return runtimes.stream().filter(r -> engine.uri().equals(r.get("socket"))).findFirst().orElseThrow();
+    }
 
     private Optional<StatsSample> latest(String id) {
         return store.window(id).map(SampleWindow::latest);
@@ -73,8 +94,7 @@ class CgroupSourceOnRealEnginesTest {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void cpuMemoryAndLimitAgreeWithTheEngine(Engine engine) {
-        EngineFixture engineFixture = ENGINES.on(engine);
-        EngineApi api = ENGINES.closeAfter(new EngineApi(engine));
+        EngineFixture engineFixture = on(engine);
         // 8 MB of page cache that stays charged, so that a few pages coming and going between two readings of a
         // busy container are well under 5 %; and a working set (usage − inactive_file) far from the usage.
         String id = engineFixture.create(EngineFixture.uniqueName("cg-busy"), new JsonObject().put("Memory", 64 * MIB),
@@ -121,8 +141,7 @@ class CgroupSourceOnRealEnginesTest {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void networkBytesGrowWhenTheTestsOwnContainersExchangeData(Engine engine) {
-        EngineFixture engineFixture = ENGINES.on(engine);
-        EngineApi api = ENGINES.closeAfter(new EngineApi(engine));
+        EngineFixture engineFixture = on(engine);
         String network = EngineFixture.uniqueName("cg-net");
         api.createNetwork(network);
         JsonObject onNetwork = new JsonObject().put("NetworkMode", network);
@@ -155,7 +174,7 @@ class CgroupSourceOnRealEnginesTest {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void anFsyncWriterShowsAtLeast16MBWritten(Engine engine) throws IOException {
-        EngineFixture engineFixture = ENGINES.on(engine);
+        EngineFixture engineFixture = on(engine);
         String id = engineFixture.run(EngineFixture.uniqueName("cg-dd"), "sh", "-c",
                 "dd if=/dev/zero of=/f bs=1M count=16 conv=fsync; sleep 600");
 
@@ -187,7 +206,7 @@ class CgroupSourceOnRealEnginesTest {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void aContainerRemovedBetweenTwoTicksReleasesEveryDescriptor(Engine engine) {
-        EngineFixture engineFixture = ENGINES.on(engine);
+        EngineFixture engineFixture = on(engine);
         String id = engineFixture.run(EngineFixture.uniqueName("cg-fd"), "sleep", "600");
         try {
             await().atMost(Duration.ofSeconds(20)).until(() -> latest(id).isPresent());
@@ -257,7 +276,7 @@ class CgroupSourceOnRealEnginesTest {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void aContainerOnTheHostNetworkReportsNoInterfaces(Engine engine) {
-        EngineFixture engineFixture = ENGINES.on(engine);
+        EngineFixture engineFixture = on(engine);
         String id = engineFixture.create(EngineFixture.uniqueName("cg-hostnet"), new JsonObject().put("NetworkMode", "host"), "sleep", "600");
         engineFixture.start(id);
         await().atMost(Duration.ofSeconds(10)).until(() -> latest(id).isPresent());
