@@ -21,7 +21,7 @@ public final class CollectorFactory {
         registerCollectorType("disk", DiskCollector::new);
         registerCollectorType("lifecycle", LifecycleCollector::new);
         registerCollectorType("info", InfoCollector::new);
-        registerCollectorType("system", HostCollector::new);
+        registerCollectorType("system", SystemCollector::new);
     }
 
     public static List<String> builtInTypes() {

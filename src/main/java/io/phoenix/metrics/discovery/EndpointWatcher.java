@@ -1,8 +1,9 @@
 package io.phoenix.metrics.discovery;
 
+import io.phoenix.metrics.runtime.Backoff;
 import java.util.function.UnaryOperator;
-import io.phoenix.metrics.runtime.EngineClient;
-import io.phoenix.metrics.runtime.EngineException;
+import io.phoenix.metrics.runtime.RuntimeClient;
+import io.phoenix.metrics.runtime.RuntimeApiException;
 import io.phoenix.metrics.runtime.RuntimeEndpoint;
 import io.phoenix.metrics.runtime.RuntimeIdentity;
 import io.smallrye.mutiny.Multi;
@@ -44,7 +45,7 @@ final class EndpointWatcher {
     private static final int INSPECT_RETRIES = 3;
 
     private final Vertx vertx;
-    private final EngineClient client;
+    private final RuntimeClient client;
     private final ContainerInventory inventory;
     private final Backoff backoff;
     private final String endpointUri;
@@ -63,7 +64,7 @@ final class EndpointWatcher {
     private volatile boolean stopped;
     private volatile int reconnectAttempt;
 
-    EndpointWatcher(Vertx vertx, EngineClient client, ContainerInventory inventory, Backoff backoff) {
+    EndpointWatcher(Vertx vertx, RuntimeClient client, ContainerInventory inventory, Backoff backoff) {
         this.vertx = vertx;
         this.client = client;
         this.inventory = inventory;
@@ -76,7 +77,7 @@ final class EndpointWatcher {
         return client.endpoint();
     }
 
-    EngineClient client() {
+    RuntimeClient client() {
         return client;
     }
 
@@ -135,19 +136,19 @@ final class EndpointWatcher {
         int epoch = ++streamEpoch;
         events = stream.subscribe().with(this::onEvent,
                 error -> onStreamEnd(epoch, error),
-                () -> onStreamEnd(epoch, new EngineException.Unavailable("event stream closed by the engine", null)));
+                () -> onStreamEnd(epoch, new RuntimeApiException.Unavailable("event stream closed by the engine", null)));
     }
 
     private void onEvent(JsonObject json) {
-        EngineEvent.parse(json).ifPresent(event -> {
+        RuntimeEvent.parse(json).ifPresent(event -> {
             if (event.timeNano() > lastEventNanos) {
                 lastEventNanos = event.timeNano();
             }
             update(s -> s.withLastEvent(Instant.now()));
-            EngineEvent.Reaction reaction = event.reaction();
-            if (reaction instanceof EngineEvent.Refresh refresh) {
+            RuntimeEvent.Reaction reaction = event.reaction();
+            if (reaction instanceof RuntimeEvent.Refresh refresh) {
                 refresh(refresh.containerId()).subscribe().with(ignored -> { });
-            } else if (reaction instanceof EngineEvent.Remove remove) {
+            } else if (reaction instanceof RuntimeEvent.Remove remove) {
                 removed(remove.containerId());
             }
         });
@@ -195,7 +196,7 @@ final class EndpointWatcher {
             List<String> toInspect = new ArrayList<>();
             for (Object entry : list) {
                 if (!(entry instanceof JsonObject item)) {
-                    throw new EngineException.Protocol("/containers/json: entry is not an object");
+                    throw new RuntimeApiException.Protocol("/containers/json: entry is not an object");
                 }
                 String id = ContainerParser.listId(item);
                 listed.add(id);
@@ -232,7 +233,7 @@ final class EndpointWatcher {
                     }
                 })
                 .replaceWithVoid()
-                .onFailure(EngineException.NotFound.class).recoverWithUni(() -> {
+                .onFailure(RuntimeApiException.NotFound.class).recoverWithUni(() -> {
                     if (isCurrent(id, generation)) {
                         removed(id);
                     }
@@ -253,7 +254,7 @@ final class EndpointWatcher {
         if (stopped || !isCurrent(id, generation)) {
             return;
         }
-        boolean circuitOpen = error instanceof EngineException.CircuitOpen;
+        boolean circuitOpen = error instanceof RuntimeApiException.CircuitOpen;
         if (!circuitOpen) {
             recordError(error); // an open circuit is not news: what opened it is the last error
         }
@@ -286,10 +287,10 @@ final class EndpointWatcher {
 
     /** Garbage from a reachable engine is "failing"; everything else means we could not talk to it. */
     private void markError(Throwable error) {
-        if (error instanceof EngineException.CircuitOpen) {
+        if (error instanceof RuntimeApiException.CircuitOpen) {
             return; // not news: the error that opened the circuit stays the last error
         }
-        EndpointState next = error instanceof EngineException.Protocol ? EndpointState.FAILING : EndpointState.UNAVAILABLE;
+        EndpointState next = error instanceof RuntimeApiException.Protocol ? EndpointState.FAILING : EndpointState.UNAVAILABLE;
         if (status.state() != next) {
             LOG.warnf("%s: %s: %s", endpointUri, next.label(), message(error));
         }

@@ -173,7 +173,7 @@ class CollectorsTest {
         all.addAll(DiskCollector.METRICS);
         all.addAll(LifecycleCollector.METRICS);
         all.addAll(InfoCollector.METRICS);
-        all.addAll(HostCollector.METRICS);
+        all.addAll(SystemCollector.METRICS);
         Set<String> names = all.stream().map(MetricDefinition::name).collect(Collectors.toSet());
         assertEquals(all.size(), names.size());
         assertTrue(all.stream().allMatch(d -> d.help() != null && !d.help().isBlank()));
@@ -184,13 +184,13 @@ class CollectorsTest {
         String stat1 = "cpu  100 0 100 800 0 0 0 0 0 0\ncpu0 50 0 50 400 0 0 0 0 0 0\n";
         String stat2 = "cpu  150 0 150 900 0 0 0 0 0 0\ncpu0 75 0 75 450 0 0 0 0 0 0\n";
         String meminfo = "MemTotal:       16000 kB\nMemFree:         1000 kB\nMemAvailable:    4000 kB\n";
-        HostCollector.Reading first = HostCollector.read(stat1, meminfo, "0.50 0.25 0.10 1/100 42\n", null);
-        HostCollector.Reading second = HostCollector.read(stat2, meminfo, "0.50 0.25 0.10 1/100 42\n", first);
+        SystemCollector.Reading first = SystemCollector.read(stat1, meminfo, "0.50 0.25 0.10 1/100 42\n", null);
+        SystemCollector.Reading second = SystemCollector.read(stat2, meminfo, "0.50 0.25 0.10 1/100 42\n", first);
         assertEquals(null, first.cpuPercent());
         assertEquals(50.0, second.cpuPercent(), 1e-9, "100 busy jiffies of 200");
         Map<String, Double> v = new LinkedHashMap<>();
-        HostCollector.METRICS.forEach(d -> {
-            Number n = ((MetricDefinition<HostCollector.Reading>) d).reader().read(second);
+        SystemCollector.METRICS.forEach(d -> {
+            Number n = ((MetricDefinition<SystemCollector.Reading>) d).reader().read(second);
             if (n != null) {
                 v.put(d.name(), n.doubleValue());
             }

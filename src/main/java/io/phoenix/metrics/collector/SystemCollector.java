@@ -15,7 +15,7 @@ import static io.phoenix.metrics.collector.MetricDefinition.gauge;
  * Host CPU, memory and load from /proc (parameter {@code proc-root}, default /proc; a DaemonSet mounts the
  * host's /proc elsewhere). CPU percent is from this collector's own previous reading of /proc/stat.
  */
-public final class HostCollector extends ConfiguredCollector implements SystemMetricsCollector {
+public final class SystemCollector extends ConfiguredCollector implements SystemMetricsCollector {
 
     /** One reading of the host. */
     record Reading(long busyJiffies, long totalJiffies, Double cpuPercent, Long memTotal, Long memAvailable,

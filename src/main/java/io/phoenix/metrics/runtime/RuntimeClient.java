@@ -27,7 +27,7 @@ import java.util.function.Consumer;
  * Non-blocking (Vert.x). The socket is root-equivalent, so this class can only send GET: there is no method
  * that takes a verb or a body.
  */
-public final class EngineClient implements AutoCloseable {
+public final class RuntimeClient implements AutoCloseable {
 
     /** Enough of an error body to say what went wrong without copying a whole garbage page into logs. */
     private static final int MAX_ERROR_BODY = 300;
@@ -47,13 +47,13 @@ public final class EngineClient implements AutoCloseable {
     private final HttpClient http;
     private final WebClient web;
     private final long timeoutMillis;
-    private final EngineGuard guard;
-    private final Consumer<EngineException> errors;
+    private final RuntimeGuard guard;
+    private final Consumer<RuntimeApiException> errors;
 
     /**
      * @param errors told of every failed request or stream (after the guard gave up), for per-endpoint counting
      */
-    public EngineClient(Vertx vertx, RuntimeEndpoint endpoint, Options options, EngineGuard guard, Consumer<EngineException> errors) {
+    public RuntimeClient(Vertx vertx, RuntimeEndpoint endpoint, Options options, RuntimeGuard guard, Consumer<RuntimeApiException> errors) {
         this.endpoint = endpoint;
         this.apiPrefix = "/" + options.apiVersion();
         this.server = SocketAddress.domainSocketAddress(endpoint.socket().toString());
@@ -75,7 +75,7 @@ public final class EngineClient implements AutoCloseable {
         return endpoint;
     }
 
-    public EngineGuard guard() {
+    public RuntimeGuard guard() {
         return guard;
     }
 
@@ -93,7 +93,7 @@ public final class EngineClient implements AutoCloseable {
         return get("/containers/json?all=true").map(body -> decode(body, "/containers/json", JsonArray.class));
     }
 
-    /** Fails with {@link EngineException.NotFound} when the container is gone. */
+    /** Fails with {@link RuntimeApiException.NotFound} when the container is gone. */
     public Uni<JsonObject> inspect(String containerId) {
         return getObject("/containers/" + encode(containerId) + "/json");
     }
@@ -136,11 +136,11 @@ public final class EngineClient implements AutoCloseable {
                             .onItem().transformToMulti(response -> body(uri, request, response, framer)));
         });
         if (staleAfter != null) {
-            stream = stream.ifNoItem().after(staleAfter).failWith(() -> new EngineException.Unavailable(
+            stream = stream.ifNoItem().after(staleAfter).failWith(() -> new RuntimeApiException.Unavailable(
                     "GET " + uri + ": nothing for " + staleAfter.toSeconds() + " s, stream hung", null));
         }
         return stream.onFailure().invoke(e -> {
-            if (e instanceof EngineException engineException && !(e instanceof EngineException.NotFound)) {
+            if (e instanceof RuntimeApiException engineException && !(e instanceof RuntimeApiException.NotFound)) {
                 errors.accept(engineException);
             }
         });
@@ -161,7 +161,7 @@ public final class EngineClient implements AutoCloseable {
                 });
         // A stream that ends inside an object lost data: that is an error, not a clean end.
         Multi<JsonObject> truncation = Multi.createFrom().deferred(() -> framer.hasPartialObject()
-                ? Multi.createFrom().failure(new EngineException.Protocol(uri + ": stream ended in the middle of an object"))
+                ? Multi.createFrom().failure(new RuntimeApiException.Protocol(uri + ": stream ended in the middle of an object"))
                 : Multi.createFrom().empty());
         return Multi.createBy().concatenating().streams(objects, truncation);
     }
@@ -180,15 +180,15 @@ public final class EngineClient implements AutoCloseable {
                 .onFailure().transform(e -> counted(uri, e));
     }
 
-    /** What the guard let through (an open circuit, a timeout of its own) becomes an EngineException too, and is counted. */
+    /** What the guard let through (an open circuit, a timeout of its own) becomes an RuntimeApiException too, and is counted. */
     private Throwable counted(String uri, Throwable failure) {
-        EngineException error = failure instanceof EngineException e ? e
+        RuntimeApiException error = failure instanceof RuntimeApiException e ? e
                 : failure instanceof org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException
-                ? new EngineException.CircuitOpen("GET " + uri + ": circuit open after repeated failures, not asking the engine")
+                ? new RuntimeApiException.CircuitOpen("GET " + uri + ": circuit open after repeated failures, not asking the engine")
                 : failure instanceof org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException
-                ? new EngineException.Unavailable("GET " + uri + ": no answer within " + timeoutMillis + " ms (engine hung?)", failure)
-                : new EngineException.Unavailable("GET " + uri + ": " + failure, failure);
-        if (!(error instanceof EngineException.NotFound)) {
+                ? new RuntimeApiException.Unavailable("GET " + uri + ": no answer within " + timeoutMillis + " ms (engine hung?)", failure)
+                : new RuntimeApiException.Unavailable("GET " + uri + ": " + failure, failure);
+        if (!(error instanceof RuntimeApiException.NotFound)) {
             errors.accept(error);
         }
         return error;
@@ -210,15 +210,15 @@ public final class EngineClient implements AutoCloseable {
      */
     private static final String PODMAN_NO_SUCH_CONTAINER = "no such container";
 
-    static EngineException httpError(String uri, int status, io.vertx.core.buffer.Buffer body) {
+    static RuntimeApiException httpError(String uri, int status, io.vertx.core.buffer.Buffer body) {
         JsonObject json = body == null ? null : jsonOrNull(body);
         String message = json != null && json.getValue("message") instanceof String m ? m : body == null ? "" : abbreviated(body);
         boolean gone = status == 404
                 || status == 500 && json != null && PODMAN_NO_SUCH_CONTAINER.equals(json.getValue("cause"));
         if (gone) {
-            return new EngineException.NotFound(uri + ": " + message);
+            return new RuntimeApiException.NotFound(uri + ": " + message);
         }
-        return new EngineException.Protocol(uri + ": HTTP " + status + (message.isEmpty() ? "" : ": " + message));
+        return new RuntimeApiException.Protocol(uri + ": HTTP " + status + (message.isEmpty() ? "" : ": " + message));
     }
 
     private static JsonObject jsonOrNull(io.vertx.core.buffer.Buffer body) {
@@ -240,20 +240,20 @@ public final class EngineClient implements AutoCloseable {
         try {
             value = body.toJson();
         } catch (DecodeException e) {
-            throw new EngineException.Protocol(path + ": not JSON: " + e.getMessage(), e);
+            throw new RuntimeApiException.Protocol(path + ": not JSON: " + e.getMessage(), e);
         }
         if (!type.isInstance(value)) {
-            throw new EngineException.Protocol(path + ": expected a JSON " + type.getSimpleName().replace("Json", "").toLowerCase()
+            throw new RuntimeApiException.Protocol(path + ": expected a JSON " + type.getSimpleName().replace("Json", "").toLowerCase()
                     + ", got " + (value == null ? "nothing" : value.getClass().getSimpleName()));
         }
         return type.cast(value);
     }
 
-    private EngineException unavailable(String uri, Throwable cause) {
-        if (cause instanceof EngineException engineException) {
+    private RuntimeApiException unavailable(String uri, Throwable cause) {
+        if (cause instanceof RuntimeApiException engineException) {
             return engineException;
         }
-        return new EngineException.Unavailable("GET " + uri + ": " + describe(cause), cause);
+        return new RuntimeApiException.Unavailable("GET " + uri + ": " + describe(cause), cause);
     }
 
     /** Netty's native transport reports socket errors as bare exception types; say what they mean. */
