@@ -1,7 +1,6 @@
 package io.phoenix.metrics.discovery;
 
 import io.phoenix.metrics.runtime.Backoff;
-import java.util.function.UnaryOperator;
 import io.phoenix.metrics.runtime.RuntimeClient;
 import io.phoenix.metrics.runtime.RuntimeApiException;
 import io.phoenix.metrics.runtime.RuntimeEndpoint;
@@ -9,17 +8,12 @@ import io.phoenix.metrics.runtime.RuntimeIdentity;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.core.Vertx;
 import org.jboss.logging.Logger;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -51,9 +45,9 @@ final class EndpointWatcher {
     private final String endpointUri;
 
     private final Map<String, Long> generations = new ConcurrentHashMap<>();
-    private final Map<String, String> listKeys = new ConcurrentHashMap<>();
+    private final ListReconcile reconcile = new ListReconcile();
 
-    private volatile EndpointStatus status;
+    private final StatusRecorder status;
     private volatile RuntimeIdentity identity;
     private volatile Cancellable events;
     /** Bumped per subscription, so callbacks of a stream that was already replaced are ignored. */
@@ -70,7 +64,7 @@ final class EndpointWatcher {
         this.inventory = inventory;
         this.backoff = backoff;
         this.endpointUri = client.endpoint().uri();
-        this.status = EndpointStatus.connecting(client.endpoint());
+        this.status = new StatusRecorder(client.endpoint());
     }
 
     RuntimeEndpoint endpoint() {
@@ -87,7 +81,7 @@ final class EndpointWatcher {
     }
 
     EndpointStatus status() {
-        return status.withContainerCount(inventory.onEndpoint(endpointUri).size());
+        return status.current().withContainerCount(inventory.onEndpoint(endpointUri).size());
     }
 
     /** Completes with the outcome of the first connection attempt (true when up); later attempts go on by themselves. */
@@ -105,12 +99,12 @@ final class EndpointWatcher {
                 .chain(this::listAll)
                 .map(ignored -> {
                     reconnectAttempt = 0;
-                    markUp();
+                    status.up();
                     return true;
                 })
                 .onFailure().recoverWithItem(error -> {
                     cancelEvents();
-                    markError(error);
+                    status.error(error);
                     scheduleReconnect();
                     return false;
                 });
@@ -122,7 +116,7 @@ final class EndpointWatcher {
         if (before == null || !before.equals(found)) {
             LOG.infof("%s is %s %s (API %s)", endpointUri, found.kind().label(), found.version(), found.apiVersion());
         }
-        update(s -> s.withIdentity(found));
+        status.update(s -> s.withIdentity(found));
     }
 
     /**
@@ -144,7 +138,7 @@ final class EndpointWatcher {
             if (event.timeNano() > lastEventNanos) {
                 lastEventNanos = event.timeNano();
             }
-            update(s -> s.withLastEvent(Instant.now()));
+            status.update(s -> s.withLastEvent(Instant.now()));
             RuntimeEvent.Reaction reaction = event.reaction();
             if (reaction instanceof RuntimeEvent.Refresh refresh) {
                 refresh(refresh.containerId()).subscribe().with(ignored -> { });
@@ -160,7 +154,7 @@ final class EndpointWatcher {
             return;
         }
         events = null;
-        markError(error);
+        status.error(error);
         scheduleReconnect();
     }
 
@@ -177,45 +171,22 @@ final class EndpointWatcher {
 
     /** Periodic full list; skipped while disconnected because the reconnect path lists anyway. */
     Uni<Void> resync() {
-        if (stopped || status.state() != EndpointState.UP) {
+        if (stopped || status.current().state() != EndpointState.UP) {
             return Uni.createFrom().voidItem();
         }
         return listAll()
-                .invoke(this::markUp)
-                .onFailure().invoke(this::markError)
+                .invoke(status::up)
+                .onFailure().invoke(status::error)
                 .onFailure().recoverWithNull();
     }
 
-    /**
-     * Inspects what is new or changed in the list, and what the inventory holds that the list lacks (confirmed by
-     * a 404 before it is dropped, because a container created after the list was taken is not in it either).
-     */
+    /** Lists the endpoint and inspects what the reconcile says is new, changed or possibly gone. */
     private Uni<Void> listAll() {
-        return client.listContainers().chain(list -> {
-            Set<String> listed = new HashSet<>();
-            List<String> toInspect = new ArrayList<>();
-            for (Object entry : list) {
-                if (!(entry instanceof JsonObject item)) {
-                    throw new RuntimeApiException.Protocol("/containers/json: entry is not an object");
-                }
-                String id = ContainerParser.listId(item);
-                listed.add(id);
-                String key = ContainerParser.listKey(item);
-                if (!key.equals(listKeys.put(id, key)) || inventory.get(id).isEmpty()) {
-                    toInspect.add(id);
-                }
-            }
-            listKeys.keySet().retainAll(listed);
-            for (ContainerInfo known : inventory.onEndpoint(endpointUri)) {
-                if (!listed.contains(known.id())) {
-                    toInspect.add(known.id());
-                }
-            }
-            return Multi.createFrom().iterable(toInspect)
-                    .onItem().transformToUni(this::refresh).merge(INSPECT_CONCURRENCY)
-                    .collect().last()
-                    .replaceWithVoid();
-        });
+        return client.listContainers().chain(list -> Multi.createFrom()
+                .iterable(reconcile.toInspect(list, inventory.onEndpoint(endpointUri), id -> inventory.get(id).isPresent()))
+                .onItem().transformToUni(this::refresh).merge(INSPECT_CONCURRENCY)
+                .collect().last()
+                .replaceWithVoid());
     }
 
     /** Inspects one container and applies the answer unless a newer inspect or a removal overtook it. */
@@ -256,14 +227,14 @@ final class EndpointWatcher {
         }
         boolean circuitOpen = error instanceof RuntimeApiException.CircuitOpen;
         if (!circuitOpen) {
-            recordError(error); // an open circuit is not news: what opened it is the last error
+            status.recordError(error); // an open circuit is not news: what opened it is the last error
         }
         if (attempt >= INSPECT_RETRIES) {
-            LOG.warnf("%s: inspect %s failed (%s); the next event or resync tries again", endpointUri, id, message(error));
+            LOG.warnf("%s: inspect %s failed (%s); the next event or resync tries again", endpointUri, id, StatusRecorder.message(error));
             return;
         }
         long delay = circuitOpen ? client.guard().circuitDelay().toMillis() : backoff.delay(attempt).toMillis();
-        LOG.debugf("%s: inspect %s failed (%s); again in %d ms", endpointUri, id, message(error), delay);
+        LOG.debugf("%s: inspect %s failed (%s); again in %d ms", endpointUri, id, StatusRecorder.message(error), delay);
         vertx.setTimer(delay, timer -> refresh(id, attempt + 1).subscribe().with(ignored -> { }));
     }
 
@@ -274,40 +245,8 @@ final class EndpointWatcher {
 
     private void removed(String id) {
         generations.remove(id);
-        listKeys.remove(id);
+        reconcile.forget(id);
         inventory.remove(id);
-    }
-
-    private void markUp() {
-        if (status.state() != EndpointState.UP) {
-            LOG.infof("%s: up, following events", endpointUri);
-        }
-        update(s -> s.withState(EndpointState.UP, Instant.now()));
-    }
-
-    /** Garbage from a reachable engine is "failing"; everything else means we could not talk to it. */
-    private void markError(Throwable error) {
-        if (error instanceof RuntimeApiException.CircuitOpen) {
-            return; // not news: the error that opened the circuit stays the last error
-        }
-        EndpointState next = error instanceof RuntimeApiException.Protocol ? EndpointState.FAILING : EndpointState.UNAVAILABLE;
-        if (status.state() != next) {
-            LOG.warnf("%s: %s: %s", endpointUri, next.label(), message(error));
-        }
-        Instant now = Instant.now();
-        update(s -> s.withState(next, now).withError(message(error), now));
-    }
-
-    private void recordError(Throwable error) {
-        update(s -> s.withError(message(error), Instant.now()));
-    }
-
-    private synchronized void update(UnaryOperator<EndpointStatus> change) {
-        status = change.apply(status);
-    }
-
-    private static String message(Throwable error) {
-        return error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
     }
 
     private void cancelEvents() {

@@ -5,7 +5,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.core.Vertx;
@@ -14,7 +13,6 @@ import io.vertx.mutiny.core.http.HttpClient;
 import io.vertx.mutiny.core.http.HttpClientRequest;
 import io.vertx.mutiny.core.http.HttpClientResponse;
 import io.vertx.mutiny.core.net.SocketAddress;
-import io.vertx.mutiny.ext.web.client.HttpResponse;
 import io.vertx.mutiny.ext.web.client.WebClient;
 
 import java.net.URLEncoder;
@@ -29,8 +27,6 @@ import java.util.function.Consumer;
  */
 public final class RuntimeClient implements AutoCloseable {
 
-    /** Enough of an error body to say what went wrong without copying a whole garbage page into logs. */
-    private static final int MAX_ERROR_BODY = 300;
 
     /**
      * @param apiVersion     Docker API version in the path, e.g. v1.41
@@ -49,6 +45,7 @@ public final class RuntimeClient implements AutoCloseable {
     private final long timeoutMillis;
     private final RuntimeGuard guard;
     private final Consumer<RuntimeApiException> errors;
+    private final RuntimeErrors classify;
 
     /**
      * @param errors told of every failed request or stream (after the guard gave up), for per-endpoint counting
@@ -60,6 +57,7 @@ public final class RuntimeClient implements AutoCloseable {
         this.timeoutMillis = options.requestTimeout().toMillis();
         this.guard = guard;
         this.errors = errors;
+        this.classify = new RuntimeErrors(endpoint.socket().toString(), timeoutMillis);
         // Streams hold a connection each for as long as they live, so the pool must fit them all.
         HttpClientOptions httpOptions = new HttpClientOptions()
                 .setMaxPoolSize(options.maxConnections())
@@ -90,7 +88,7 @@ public final class RuntimeClient implements AutoCloseable {
 
     /** Every container, running or not. */
     public Uni<JsonArray> listContainers() {
-        return get("/containers/json?all=true").map(body -> decode(body, "/containers/json", JsonArray.class));
+        return get("/containers/json?all=true").map(body -> RuntimeErrors.decode(body, "/containers/json", JsonArray.class));
     }
 
     /** Fails with {@link RuntimeApiException.NotFound} when the container is gone. */
@@ -130,9 +128,9 @@ public final class RuntimeClient implements AutoCloseable {
         Multi<JsonObject> stream = Multi.createFrom().deferred(() -> {
             JsonObjectFramer framer = new JsonObjectFramer();
             return http.request(options)
-                    .onFailure().transform(e -> unavailable(uri, e))
+                    .onFailure().transform(e -> classify.unavailable(uri, e))
                     .onItem().transformToMulti(request -> request.send()
-                            .onFailure().transform(e -> unavailable(uri, e))
+                            .onFailure().transform(e -> classify.unavailable(uri, e))
                             .onItem().transformToMulti(response -> body(uri, request, response, framer)));
         });
         if (staleAfter != null) {
@@ -149,10 +147,10 @@ public final class RuntimeClient implements AutoCloseable {
     private Multi<JsonObject> body(String uri, HttpClientRequest request, HttpClientResponse response, JsonObjectFramer framer) {
         if (response.statusCode() / 100 != 2) {
             return response.body().onItem().transformToMulti(
-                    body -> Multi.createFrom().<JsonObject>failure(httpError(uri, response.statusCode(), body == null ? null : body.getDelegate())));
+                    body -> Multi.createFrom().<JsonObject>failure(RuntimeErrors.httpError(uri, response.statusCode(), body == null ? null : body.getDelegate())));
         }
         Multi<JsonObject> objects = response.toMulti()
-                .onFailure().transform(e -> unavailable(uri, e))
+                .onFailure().transform(e -> classify.unavailable(uri, e))
                 .onItem().transformToIterable(chunk -> framer.feed(chunk.getDelegate()))
                 .onCancellation().invoke(() -> {
                     // We asked for the end: the reset's own "stream reset" error is expected, not news.
@@ -167,7 +165,7 @@ public final class RuntimeClient implements AutoCloseable {
     }
 
     private Uni<JsonObject> getObject(String path) {
-        return get(path).map(body -> decode(body, path, JsonObject.class));
+        return get(path).map(body -> RuntimeErrors.decode(body, path, JsonObject.class));
     }
 
     private Uni<Buffer> get(String path) {
@@ -175,104 +173,18 @@ public final class RuntimeClient implements AutoCloseable {
         return guard.call(() -> web.request(HttpMethod.GET, server, 80, "localhost", uri)
                         .timeout(timeoutMillis)
                         .send()
-                        .onFailure().transform(e -> unavailable(uri, e))
-                        .map(response -> checked(uri, response)))
+                        .onFailure().transform(e -> classify.unavailable(uri, e))
+                        .map(response -> RuntimeErrors.checked(uri, response)))
                 .onFailure().transform(e -> counted(uri, e));
     }
 
-    /** What the guard let through (an open circuit, a timeout of its own) becomes an RuntimeApiException too, and is counted. */
+    /** Every failure leaves as a {@link RuntimeApiException} and, unless it only says "gone", is counted. */
     private Throwable counted(String uri, Throwable failure) {
-        RuntimeApiException error = failure instanceof RuntimeApiException e ? e
-                : failure instanceof org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException
-                ? new RuntimeApiException.CircuitOpen("GET " + uri + ": circuit open after repeated failures, not asking the engine")
-                : failure instanceof org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException
-                ? new RuntimeApiException.Unavailable("GET " + uri + ": no answer within " + timeoutMillis + " ms (engine hung?)", failure)
-                : new RuntimeApiException.Unavailable("GET " + uri + ": " + failure, failure);
+        RuntimeApiException error = classify.guarded(uri, failure);
         if (!(error instanceof RuntimeApiException.NotFound)) {
             errors.accept(error);
         }
         return error;
-    }
-
-    private static Buffer checked(String uri, HttpResponse<Buffer> response) {
-        int status = response.statusCode();
-        Buffer body = response.body();
-        if (status / 100 == 2) {
-            return body == null ? Buffer.buffer() : body;
-        }
-        throw httpError(uri, status, body == null ? null : body.getDelegate());
-    }
-
-    /**
-     * Podman's compat handlers answer HTTP 500 with this libpod cause when a container is removed while they work
-     * on it (seen on 4.3 for inspect and stats during a removal); Docker says 404. Either way the container is
-     * gone, which is not a failure of the engine and must not count towards its circuit.
-     */
-    private static final String PODMAN_NO_SUCH_CONTAINER = "no such container";
-
-    static RuntimeApiException httpError(String uri, int status, io.vertx.core.buffer.Buffer body) {
-        JsonObject json = body == null ? null : jsonOrNull(body);
-        String message = json != null && json.getValue("message") instanceof String m ? m : body == null ? "" : abbreviated(body);
-        boolean gone = status == 404
-                || status == 500 && json != null && PODMAN_NO_SUCH_CONTAINER.equals(json.getValue("cause"));
-        if (gone) {
-            return new RuntimeApiException.NotFound(uri + ": " + message);
-        }
-        return new RuntimeApiException.Protocol(uri + ": HTTP " + status + (message.isEmpty() ? "" : ": " + message));
-    }
-
-    private static JsonObject jsonOrNull(io.vertx.core.buffer.Buffer body) {
-        try {
-            return body.toJson() instanceof JsonObject object ? object : null;
-        } catch (DecodeException e) {
-            return null;
-        }
-    }
-
-    /** Not the engines' {"message": ...} shape: shown as text, abbreviated. */
-    private static String abbreviated(io.vertx.core.buffer.Buffer body) {
-        String text = body.toString();
-        return text.length() > MAX_ERROR_BODY ? text.substring(0, MAX_ERROR_BODY) + "..." : text.strip();
-    }
-
-    private static <T> T decode(Buffer body, String path, Class<T> type) {
-        Object value;
-        try {
-            value = body.toJson();
-        } catch (DecodeException e) {
-            throw new RuntimeApiException.Protocol(path + ": not JSON: " + e.getMessage(), e);
-        }
-        if (!type.isInstance(value)) {
-            throw new RuntimeApiException.Protocol(path + ": expected a JSON " + type.getSimpleName().replace("Json", "").toLowerCase()
-                    + ", got " + (value == null ? "nothing" : value.getClass().getSimpleName()));
-        }
-        return type.cast(value);
-    }
-
-    private RuntimeApiException unavailable(String uri, Throwable cause) {
-        if (cause instanceof RuntimeApiException engineException) {
-            return engineException;
-        }
-        return new RuntimeApiException.Unavailable("GET " + uri + ": " + describe(cause), cause);
-    }
-
-    /** Netty's native transport reports socket errors as bare exception types; say what they mean. */
-    private String describe(Throwable cause) {
-        String message = cause.getMessage() == null ? "" : cause.getMessage();
-        if (cause instanceof java.io.FileNotFoundException || cause instanceof java.nio.file.NoSuchFileException
-                || message.contains("No such file")) {
-            return "socket " + endpoint.socket() + " does not exist (engine not installed or not started)";
-        }
-        if (cause instanceof java.nio.file.AccessDeniedException || message.contains("Permission denied")) {
-            return "permission denied on " + endpoint.socket() + " (run as root or in the engine's group)";
-        }
-        if (cause instanceof java.net.ConnectException || message.contains("Connection refused")) {
-            return "connection refused on " + endpoint.socket() + " (nothing is listening: engine stopped?)";
-        }
-        if (cause instanceof java.util.concurrent.TimeoutException || cause instanceof io.netty.channel.ConnectTimeoutException) {
-            return "no answer within " + timeoutMillis + " ms (engine hung?)";
-        }
-        return message.isEmpty() ? cause.getClass().getSimpleName() : message;
     }
 
     private static String encode(String value) {
