@@ -34,17 +34,11 @@ public final class SystemCollector extends ConfiguredCollector implements System
             gauge("host_load5", null, "Load average over 5 minutes.", Reading::load5),
             gauge("host_load15", null, "Load average over 15 minutes.", Reading::load15));
 
-    private Path procRoot = Path.of("/proc");
+    private final Path procRoot;
     private Reading previous;
 
-    @Override
-    public String name() {
-        return "system";
-    }
-
-    @Override
-    public void initialize(CollectorConfig config) {
-        super.initialize(config);
+    public SystemCollector(CollectorConfig config) {
+        super(config);
         this.procRoot = Path.of(config.parameter("proc-root", "/proc"));
     }
 
