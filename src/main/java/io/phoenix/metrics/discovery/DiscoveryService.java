@@ -60,10 +60,7 @@ public class DiscoveryService {
                 ft.circuitDelay(), ft.circuitVolume(), ft.circuitFailureRatio());
         RuntimeClient.Options options = new RuntimeClient.Options(config.apiVersion(), discovery.requestTimeout(),
                 MAX_CONNECTIONS_PER_ENDPOINT, discovery.keepAlive());
-        watchers = endpoints.stream()
-                .map(endpoint -> new EndpointWatcher(vertx, new RuntimeClient(vertx, endpoint, options,
-                        new RuntimeGuard(endpoint, guarding), error -> countError(endpoint, error)), inventory, backoff))
-                .toList();
+        watchers = endpoints.stream().map(endpoint -> watcherFor(endpoint, options, guarding, backoff)).toList();
         for (EndpointWatcher watcher : watchers) {
             RuntimeGuard guard = watcher.client().guard();
             Gauge.builder("phoenix_runtime_circuit_state", guard, g -> switch (g.circuitState()) {
@@ -90,6 +87,18 @@ public class DiscoveryService {
                         LOG.infof("%d of %d runtime endpoint(s) reachable", up, results.size());
                     }
                 });
+    }
+
+    /**
+     * The watcher of one endpoint: where a runtime kind plugs into discovery. Docker and Podman both speak the Docker
+     * Engine API, so one client and one watcher serve both; a kind with another API brings its own client and
+     * watcher (same inventory, same status) and is chosen here from the endpoint.
+     */
+    private EndpointWatcher watcherFor(RuntimeEndpoint endpoint, RuntimeClient.Options options, RuntimeGuard.Settings guarding,
+                                       Backoff backoff) {
+        RuntimeClient client = new RuntimeClient(vertx, endpoint, options, new RuntimeGuard(endpoint, guarding),
+                error -> countError(endpoint, error));
+        return new EndpointWatcher(vertx, client, inventory, backoff);
     }
 
     /** Failed requests and streams per endpoint and kind (unavailable, protocol, circuit_open). */

@@ -7,25 +7,16 @@ import java.io.IOException;
 import static io.phoenix.metrics.stats.cgroup.KernelFormats.boxed;
 import static io.phoenix.metrics.stats.cgroup.KernelFormats.scaled;
 
-/** The cpu and cpuacct controllers: cpuacct.usage, cpuacct.stat and cpu.stat on v1; cpu.stat on v2. */
-final class CpuReader {
+/**
+ * The cpu and cpuacct controllers: cpuacct.usage, cpuacct.stat and cpu.stat on v1; cpu.stat on v2. Each file is null
+ * where the host does not have it.
+ */
+record CpuReader(KernelFile cpuacctUsage, KernelFile cpuacctStat, KernelFile cpuStatV1, KernelFile cpuStatV2) {
 
     private static final byte[][] CPUACCT_STAT = {Scan.ascii("user"), Scan.ascii("system")};
     private static final byte[][] CPU_V1 = {Scan.ascii("nr_periods"), Scan.ascii("nr_throttled"), Scan.ascii("throttled_time")};
     private static final byte[][] CPU_V2 = {Scan.ascii("usage_usec"), Scan.ascii("user_usec"), Scan.ascii("system_usec"),
             Scan.ascii("nr_periods"), Scan.ascii("nr_throttled"), Scan.ascii("throttled_usec")};
-
-    private final KernelFile cpuacctUsage;
-    private final KernelFile cpuacctStat;
-    private final KernelFile cpuStatV1;
-    private final KernelFile cpuStatV2;
-
-    private CpuReader(KernelFile cpuacctUsage, KernelFile cpuacctStat, KernelFile cpuStatV1, KernelFile cpuStatV2) {
-        this.cpuacctUsage = cpuacctUsage;
-        this.cpuacctStat = cpuacctStat;
-        this.cpuStatV1 = cpuStatV1;
-        this.cpuStatV2 = cpuStatV2;
-    }
 
     /** Null when neither version's files are there. */
     static CpuReader open(CgroupFiles.Dirs dirs, CgroupFiles files) throws IOException {

@@ -7,24 +7,12 @@ import java.io.IOException;
 import static io.phoenix.metrics.stats.cgroup.KernelFormats.boxed;
 
 /** The memory controller: usage, limit and inactive page cache (for the working set), v1 or v2. */
-final class MemoryReader {
+record MemoryReader(KernelFile usage, KernelFile limit, KernelFile stat, boolean v2) {
 
     /** Limits at or above 2^62 are the kernel's "unlimited" (v1 prints 9223372036854771712). */
     static final long NO_LIMIT = 1L << 62;
     private static final byte[][] INACTIVE_V1 = {Scan.ascii("total_inactive_file")};
     private static final byte[][] INACTIVE_V2 = {Scan.ascii("inactive_file")};
-
-    private final KernelFile usage;
-    private final KernelFile limit;
-    private final KernelFile stat;
-    private final boolean v2;
-
-    private MemoryReader(KernelFile usage, KernelFile limit, KernelFile stat, boolean v2) {
-        this.usage = usage;
-        this.limit = limit;
-        this.stat = stat;
-        this.v2 = v2;
-    }
 
     /** Null when there is no memory accounting for the process. */
     static MemoryReader open(CgroupFiles.Dirs dirs, CgroupFiles files) throws IOException {
