@@ -7,6 +7,8 @@ import io.phoenix.metrics.testing.EngineFixture;
 import io.phoenix.metrics.testing.PrometheusServer;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Tag;
@@ -40,8 +42,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * with its own node, namespace, pod and name), and every query must parse and return at least one series.
  */
 @QuarkusTest
+@TestProfile(DashboardQueriesTest.PatientDiscovery.class)
 @Tag("engine")
 class DashboardQueriesTest {
+
+    /** Engines shared by several test runs on 2 cores can take over the default 5 s to answer a request. */
+    public static class PatientDiscovery implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("metrics.discovery.request-timeout", "60s");
+        }
+    }
 
     private static final Path DASHBOARDS = Manifests.PROJECT.resolve("deploy/grafana");
     private static final String NODE = "test-node";
@@ -71,11 +82,9 @@ class DashboardQueriesTest {
             Map<String, String> pods = new LinkedHashMap<>(); // container name → pod
             pods.put(workload(docker, network, namespace), "web");
             pods.put(workload(podman, "podman", namespace), "batch");
-            Engine.DOCKER.awaitUp();
-            Engine.PODMAN.awaitUp();
             // Enough samples for rate() over the rate interval on both containers.
             String names = String.join("|", pods.keySet());
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() ->
+            await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1)).until(() ->
                     prometheus.query("rate(container_network_receive_bytes_total{container_name=~\"" + names + "\"}[" + RATE_INTERVAL + "])").size() >= 2
                             && prometheus.query("rate(container_cpu_usage_seconds_total{container_name=~\"" + names + "\"}[" + RATE_INTERVAL + "])").size() == 2);
 
