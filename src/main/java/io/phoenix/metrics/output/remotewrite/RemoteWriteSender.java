@@ -2,7 +2,7 @@ package io.phoenix.metrics.output.remotewrite;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.phoenix.metrics.config.MetricsConfig;
-import io.phoenix.metrics.discovery.Backoff;
+import io.phoenix.metrics.runtime.Backoff;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
