@@ -11,6 +11,7 @@ import io.phoenix.metrics.runtime.EngineException;
 import io.phoenix.metrics.runtime.EngineGuard;
 import io.phoenix.metrics.runtime.RuntimeEndpoint;
 import io.phoenix.metrics.runtime.RuntimeIdentity;
+import io.phoenix.metrics.runtime.cri.CriClient;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -43,7 +44,7 @@ public class DiscoveryService {
     @Inject
     MeterRegistry meters;
 
-    private volatile List<EndpointWatcher> watchers = List.of();
+    private volatile List<ProbingWatcher> watchers = List.of();
     private final EndpointResolver resolver = EndpointResolver.system();
 
     void onStart(@Observes StartupEvent event) {
@@ -59,12 +60,18 @@ public class DiscoveryService {
                 ft.circuitDelay(), ft.circuitVolume(), ft.circuitFailureRatio());
         EngineClient.Options options = new EngineClient.Options(config.apiVersion(), discovery.requestTimeout(),
                 MAX_CONNECTIONS_PER_ENDPOINT, discovery.keepAlive());
+        // Each socket gets both clients behind one guard; the first protocol it answers decides which one stays.
         watchers = endpoints.stream()
-                .map(endpoint -> new EndpointWatcher(vertx, new EngineClient(vertx, endpoint, options,
-                        new EngineGuard(endpoint, guarding), error -> countError(endpoint, error)), inventory, backoff))
+                .map(endpoint -> {
+                    EngineGuard guard = new EngineGuard(endpoint, guarding);
+                    return new ProbingWatcher(vertx,
+                            new EngineClient(vertx, endpoint, options, guard, error -> countError(endpoint, error)),
+                            new CriClient(endpoint, discovery.requestTimeout(), guard, error -> countError(endpoint, error)),
+                            inventory, backoff, config.cri().pollInterval());
+                })
                 .toList();
-        for (EndpointWatcher watcher : watchers) {
-            EngineGuard guard = watcher.client().guard();
+        for (ProbingWatcher watcher : watchers) {
+            EngineGuard guard = watcher.guard();
             Gauge.builder("phoenix_runtime_circuit_state", guard, g -> switch (g.circuitState()) {
                         case CLOSED -> 0;
                         case HALF_OPEN -> 1;
@@ -79,7 +86,7 @@ public class DiscoveryService {
         LOG.infof("Watching %d runtime endpoint(s): %s", watchers.size(),
                 endpoints.stream().map(e -> e.uri() + " (" + e.origin().name().toLowerCase() + ")").collect(Collectors.joining(", ")));
         Multi.createFrom().iterable(watchers)
-                .onItem().transformToUniAndMerge(EndpointWatcher::start)
+                .onItem().transformToUniAndMerge(ProbingWatcher::start)
                 .collect().asList()
                 .subscribe().with(results -> {
                     long up = results.stream().filter(Boolean::booleanValue).count();
@@ -99,7 +106,7 @@ public class DiscoveryService {
     }
 
     void onStop(@Observes ShutdownEvent event) {
-        watchers.forEach(EndpointWatcher::stop);
+        watchers.forEach(ProbingWatcher::stop);
     }
 
     @Scheduled(every = "${metrics.discovery.resync-interval}", delayed = "${metrics.discovery.resync-interval}",
@@ -111,23 +118,31 @@ public class DiscoveryService {
     /** Lists every reachable endpoint in full and reconciles the inventory with what it says. */
     public Uni<Void> resyncAll() {
         return Multi.createFrom().iterable(watchers)
-                .onItem().transformToUniAndMerge(EndpointWatcher::resync)
+                .onItem().transformToUniAndMerge(ProbingWatcher::resync)
                 .collect().last().replaceWithVoid();
     }
 
     /** The client and identity of an endpoint, once it has said what it is: for the stats sources. */
     public Optional<EngineHandle> engine(String endpointUri) {
         return watchers.stream()
+                .filter(w -> w.endpoint().uri().equals(endpointUri) && w.identity() != null && w.engineClient().isPresent())
+                .findFirst()
+                .map(w -> new EngineHandle(w.engineClient().get(), w.identity()));
+    }
+
+    /** The CRI client of an endpoint that speaks CRI, once it has said what it is: for the stats sources. */
+    public Optional<CriClient> cri(String endpointUri) {
+        return watchers.stream()
                 .filter(w -> w.endpoint().uri().equals(endpointUri) && w.identity() != null)
                 .findFirst()
-                .map(w -> new EngineHandle(w.client(), w.identity()));
+                .flatMap(ProbingWatcher::criClient);
     }
 
     public record EngineHandle(EngineClient client, RuntimeIdentity identity) {
     }
 
     public List<EndpointStatus> statuses() {
-        return watchers.stream().map(w -> w.status().withCircuit(w.client().guard().circuit())).toList();
+        return watchers.stream().map(w -> w.status().withCircuit(w.guard().circuit())).toList();
     }
 
     /** What to tell an operator when nothing answers: which sockets were tried and how to name one. */
@@ -144,7 +159,8 @@ public class DiscoveryService {
     private String noEndpointMessage() {
         return config.runtimes().isPresent() || !config.autodetect()
                 ? "No container runtime endpoint configured (metrics.runtimes is empty and metrics.autodetect=false)."
-                : "No container runtime found: DOCKER_HOST and CONTAINER_HOST are unset and none of /var/run/docker.sock, "
-                + "/run/podman/podman.sock, $XDG_RUNTIME_DIR/podman/podman.sock exists. Set metrics.runtimes=unix:///path/to.sock.";
+                : "No container runtime found: DOCKER_HOST, CONTAINER_HOST and CONTAINER_RUNTIME_ENDPOINT are unset and none of "
+                + "/var/run/docker.sock, /run/podman/podman.sock, $XDG_RUNTIME_DIR/podman/podman.sock, "
+                + "/run/containerd/containerd.sock, /var/run/crio/crio.sock exists. Set metrics.runtimes=unix:///path/to.sock.";
     }
 }

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 public record FeedFilter(String containerId, RuntimeKind runtime, Pattern name, List<String> metricPrefixes) {
 
     public static FeedFilter of(String containerId, String runtime, String nameGlob, String metrics) {
-        RuntimeKind kind = runtime == null || runtime.isBlank() ? null : RuntimeKind.valueOf(runtime.trim().toUpperCase(Locale.ROOT));
+        RuntimeKind kind = runtime == null || runtime.isBlank() ? null : RuntimeKind.parse(runtime);
         Pattern name = nameGlob == null || nameGlob.isBlank() ? null : glob(nameGlob.trim());
         List<String> prefixes = metrics == null || metrics.isBlank() ? List.of()
                 : Arrays.stream(metrics.split(",")).map(String::trim).filter(p -> !p.isEmpty()).toList();

@@ -1,0 +1,147 @@
+package io.phoenix.metrics.discovery;
+
+import io.phoenix.metrics.runtime.EngineClient;
+import io.phoenix.metrics.runtime.EngineException;
+import io.phoenix.metrics.runtime.EngineGuard;
+import io.phoenix.metrics.runtime.RuntimeEndpoint;
+import io.phoenix.metrics.runtime.RuntimeIdentity;
+import io.phoenix.metrics.runtime.RuntimeKind;
+import io.phoenix.metrics.runtime.cri.CriClient;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import org.jboss.logging.Logger;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * One configured socket whose kind is found by asking: the Docker Engine API's {@code GET /version} first (Docker,
+ * Podman), then CRI {@code Version} (containerd, CRI-O). The first that answers decides, once, which watcher follows
+ * the endpoint from then on. A socket that answers neither is {@code failing} with runtime {@code unknown} and is
+ * asked again with backoff; an absent or refusing one is {@code unavailable}.
+ */
+final class ProbingWatcher {
+
+    private static final Logger LOG = Logger.getLogger(ProbingWatcher.class);
+
+    private final Vertx vertx;
+    private final EngineClient engineClient;
+    private final CriClient criClient;
+    private final ContainerInventory inventory;
+    private final Backoff backoff;
+    private final Duration pollInterval;
+
+    private volatile EndpointWatcher engine;
+    private volatile CriWatcher cri;
+    private volatile EndpointStatus status;
+    private volatile int attempt;
+    private volatile boolean stopped;
+
+    ProbingWatcher(Vertx vertx, EngineClient engineClient, CriClient criClient, ContainerInventory inventory,
+                   Backoff backoff, Duration pollInterval) {
+        this.vertx = vertx;
+        this.engineClient = engineClient;
+        this.criClient = criClient;
+        this.inventory = inventory;
+        this.backoff = backoff;
+        this.pollInterval = pollInterval;
+        this.status = EndpointStatus.connecting(engineClient.endpoint());
+    }
+
+    RuntimeEndpoint endpoint() {
+        return engineClient.endpoint();
+    }
+
+    /** The endpoint's one guard, shared by both clients. */
+    EngineGuard guard() {
+        return engineClient.guard();
+    }
+
+    Optional<EngineClient> engineClient() {
+        return engine == null ? Optional.empty() : Optional.of(engineClient);
+    }
+
+    Optional<CriClient> criClient() {
+        return cri == null ? Optional.empty() : Optional.of(criClient);
+    }
+
+    /** Null until the endpoint has said what it is. */
+    RuntimeIdentity identity() {
+        return engine != null ? engine.identity() : cri != null ? cri.identity() : null;
+    }
+
+    EndpointStatus status() {
+        return engine != null ? engine.status() : cri != null ? cri.status() : status;
+    }
+
+    Uni<Boolean> start() {
+        return probe();
+    }
+
+    private Uni<Boolean> probe() {
+        if (stopped) {
+            return Uni.createFrom().item(false);
+        }
+        return engineClient.version()
+                .chain(identity -> {
+                    LOG.debugf("%s speaks the Docker Engine API", endpoint().uri());
+                    criClient.close();
+                    engine = new EndpointWatcher(vertx, engineClient, inventory, backoff);
+                    return engine.start();
+                })
+                .onFailure().recoverWithUni(httpError -> criClient.version()
+                        .chain(identity -> {
+                            LOG.debugf("%s speaks CRI", endpoint().uri());
+                            engineClient.close();
+                            cri = new CriWatcher(vertx, criClient, inventory, backoff, pollInterval, status);
+                            return cri.start();
+                        })
+                        .onFailure().recoverWithItem(criError -> neither(httpError, criError)));
+    }
+
+    /** Absent or refusing: unavailable. Something answered, but neither protocol: failing, runtime unknown. */
+    private boolean neither(Throwable httpError, Throwable criError) {
+        boolean circuitOpen = httpError instanceof EngineException.CircuitOpen && criError instanceof EngineException.CircuitOpen;
+        boolean answered = Files.exists(endpoint().socket())
+                && (httpError instanceof EngineException.Protocol || criError instanceof EngineException.Protocol);
+        Instant now = Instant.now();
+        synchronized (this) {
+            if (answered) {
+                String message = "answers neither the Docker Engine API (" + httpError.getMessage() + ") nor CRI ("
+                        + criError.getMessage() + ")";
+                if (status.state() != EndpointState.FAILING) {
+                    LOG.warnf("%s: unknown runtime: %s", endpoint().uri(), message);
+                }
+                status = status.withIdentity(new RuntimeIdentity(RuntimeKind.UNKNOWN, null, null))
+                        .withState(EndpointState.FAILING, now).withError(message, now);
+            } else if (!circuitOpen) {
+                if (status.state() != EndpointState.UNAVAILABLE) {
+                    LOG.warnf("%s: unavailable: %s", endpoint().uri(), httpError.getMessage());
+                }
+                status = status.withState(EndpointState.UNAVAILABLE, now).withError(httpError.getMessage(), now);
+            }
+        }
+        if (!stopped) {
+            vertx.setTimer(backoff.delay(attempt++).toMillis(), id -> probe().subscribe().with(ignored -> { }));
+        }
+        return false;
+    }
+
+    Uni<Void> resync() {
+        return engine != null ? engine.resync() : cri != null ? cri.resync() : Uni.createFrom().voidItem();
+    }
+
+    void stop() {
+        stopped = true;
+        if (engine != null) {
+            engine.stop();
+        } else if (cri != null) {
+            cri.stop();
+        } else {
+            engineClient.close();
+            criClient.close();
+        }
+    }
+}
