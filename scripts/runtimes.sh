@@ -391,5 +391,7 @@ case "${1:-}" in
   cri-up) start_cri "$2" "$3" ;;
   pod) [ -n "${2:-}" ] || { echo "usage: $0 pod NAME [NAMESPACE]" >&2; exit 2; }; cri_driver pod "$2" "${3:-default}" ;;
   unpod) [ -n "${2:-}" ] || { echo "usage: $0 unpod NAME" >&2; exit 2; }; cri_driver unpod "$2" ;;
+  # Internal (measurements): pods N PREFIX, unpods N PREFIX.
+  pods|unpods) cri_driver "$1" "$2" "$3" ;;
   *) echo "usage: $0 install|up|down|status|env|pod NAME [NAMESPACE]|unpod NAME" >&2; exit 2 ;;
 esac

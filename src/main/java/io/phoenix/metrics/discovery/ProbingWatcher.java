@@ -25,6 +25,7 @@ import java.util.Optional;
 final class ProbingWatcher {
 
     private static final Logger LOG = Logger.getLogger(ProbingWatcher.class);
+    private static final Duration UNKNOWN_RETRY = Duration.ofSeconds(30);
 
     private final Vertx vertx;
     private final EngineClient engineClient;
@@ -104,8 +105,9 @@ final class ProbingWatcher {
     /** Absent or refusing: unavailable. Something answered, but neither protocol: failing, runtime unknown. */
     private boolean neither(Throwable httpError, Throwable criError) {
         boolean circuitOpen = httpError instanceof EngineException.CircuitOpen && criError instanceof EngineException.CircuitOpen;
-        boolean answered = Files.exists(endpoint().socket())
-                && (httpError instanceof EngineException.Protocol || criError instanceof EngineException.Protocol);
+        // Unknown when something accepted the HTTP request and sent back what is not HTTP, and CRI failed too; an
+        // engine that was merely slow, absent or refusing is not.
+        boolean answered = Files.exists(endpoint().socket()) && !timedOut(httpError) && !refusedOrMissing(httpError);
         Instant now = Instant.now();
         synchronized (this) {
             if (answered) {
@@ -124,9 +126,29 @@ final class ProbingWatcher {
             }
         }
         if (!stopped) {
-            vertx.setTimer(backoff.delay(attempt++).toMillis(), id -> probe().subscribe().with(ignored -> { }));
+            // Something that answers garbage will not change soon: ask it rarely, so it cannot fill the log.
+            long delay = answered ? Math.max(UNKNOWN_RETRY.toMillis(), backoff.delay(attempt).toMillis())
+                    : backoff.delay(attempt).toMillis();
+            attempt++;
+            vertx.setTimer(delay, id -> probe().subscribe().with(ignored -> { }));
         }
         return false;
+    }
+
+    private static boolean refusedOrMissing(Throwable error) {
+        Throwable cause = error.getCause();
+        String message = cause == null || cause.getMessage() == null ? "" : cause.getMessage();
+        return error instanceof EngineException.CircuitOpen || cause instanceof java.net.ConnectException
+                || cause instanceof java.nio.file.NoSuchFileException || cause instanceof java.io.FileNotFoundException
+                || cause instanceof java.nio.file.AccessDeniedException || message.contains("refused")
+                || message.contains("No such file") || message.contains("Permission denied")
+                || cause instanceof io.netty.channel.ConnectTimeoutException;
+    }
+
+    private static boolean timedOut(Throwable error) {
+        return error.getCause() instanceof org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException
+                || error.getCause() instanceof io.grpc.StatusRuntimeException grpc
+                && grpc.getStatus().getCode() == io.grpc.Status.Code.DEADLINE_EXCEEDED;
     }
 
     Uni<Void> resync() {

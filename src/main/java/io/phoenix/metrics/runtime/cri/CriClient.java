@@ -29,6 +29,7 @@ import io.phoenix.metrics.runtime.cri.v1.VersionRequest;
 import io.phoenix.metrics.runtime.cri.v1.VersionResponse;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 
@@ -120,7 +121,7 @@ public final class CriClient implements AutoCloseable {
             }
             Context.CancellableContext context = Context.current().withCancellation();
             emitter.onTermination(() -> context.cancel(null));
-            context.run(() -> stub.getContainerEvents(GetEventsRequest.getDefaultInstance(), new StreamObserver<>() {
+            Infrastructure.getDefaultWorkerPool().execute(() -> context.run(() -> stub.getContainerEvents(GetEventsRequest.getDefaultInstance(), new StreamObserver<>() {
                 @Override
                 public void onNext(ContainerEventResponse value) {
                     emitter.emit(value);
@@ -135,7 +136,7 @@ public final class CriClient implements AutoCloseable {
                 public void onCompleted() {
                     emitter.complete();
                 }
-            }));
+            })));
         });
     }
 
@@ -180,7 +181,10 @@ public final class CriClient implements AutoCloseable {
                 }
             }));
         });
-        return guard.call(() -> request).onFailure().transform(e -> counted(method, e));
+        // Started on a worker, not on the caller's event loop: a call can load gRPC/Netty classes or open the
+        // connection, which must never stall the Vert.x threads that serve scrapes.
+        return guard.call(() -> request.runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
+                .onFailure().transform(e -> counted(method, e));
     }
 
     private EngineException counted(String method, Throwable failure) {

@@ -154,6 +154,7 @@ public final class CriDriver implements AutoCloseable {
 
     /** {@code CriDriver ENDPOINT pod NAME [NAMESPACE]} prints the container id; {@code CriDriver ENDPOINT unpod NAME}. */
     public static void main(String[] args) {
+        java.util.logging.Logger.getLogger("io.grpc").setLevel(java.util.logging.Level.WARNING);
         if (args.length < 3) {
             System.err.println("usage: CriDriver unix:///path pod NAME [NAMESPACE] | unpod NAME");
             System.exit(2);
@@ -163,6 +164,17 @@ public final class CriDriver implements AutoCloseable {
                 case "pod" -> {
                     Pod pod = driver.runPod(args[2], args.length > 3 ? args[3] : "default");
                     System.out.println(driver.startContainer(pod, args[2], 0, List.of("/bin/sleep", "infinity")));
+                }
+                case "pods" -> { // pods N PREFIX: N pods at once, for measurements
+                    int count = Integer.parseInt(args[2]);
+                    java.util.stream.IntStream.range(0, count).parallel().forEach(i -> {
+                        String name = args[3] + "-" + i;
+                        driver.startContainer(driver.runPod(name, "default"), name, 0, List.of("/bin/sleep", "infinity"));
+                    });
+                }
+                case "unpods" -> { // unpods N PREFIX
+                    java.util.stream.IntStream.range(0, Integer.parseInt(args[2])).parallel()
+                            .forEach(i -> driver.removePod(args[3] + "-" + i));
                 }
                 case "unpod" -> {
                     if (!driver.removePod(args[2])) {
