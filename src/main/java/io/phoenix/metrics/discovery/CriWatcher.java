@@ -1,15 +1,13 @@
 package io.phoenix.metrics.discovery;
 
-import io.phoenix.metrics.runtime.EngineException;
-import io.phoenix.metrics.runtime.RuntimeEndpoint;
+import io.phoenix.metrics.runtime.Backoff;
+import io.phoenix.metrics.runtime.RuntimeApiException;
 import io.phoenix.metrics.runtime.RuntimeIdentity;
 import io.phoenix.metrics.runtime.cri.CriClient;
 import io.phoenix.metrics.runtime.cri.CriContainers;
 import io.phoenix.metrics.runtime.cri.v1.Container;
 import io.phoenix.metrics.runtime.cri.v1.ContainerEventResponse;
 import io.phoenix.metrics.runtime.cri.v1.ContainerEventType;
-import io.phoenix.metrics.runtime.cri.v1.PodSandbox;
-import io.phoenix.metrics.runtime.cri.v1.PodSandboxMetadata;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
@@ -25,7 +23,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.UnaryOperator;
 
 /**
  * Keeps the inventory of one CRI endpoint current: a full list at start and after every reconnect, then the
@@ -48,11 +45,11 @@ final class CriWatcher {
 
     private final Map<String, String> listKeys = new ConcurrentHashMap<>();
     private final Map<String, Long> generations = new ConcurrentHashMap<>();
-    private final Map<String, PodSandboxMetadata> sandboxes = new ConcurrentHashMap<>();
+    private final CriPods pods = new CriPods();
     private final AtomicBoolean reconnectPending = new AtomicBoolean();
     private final AtomicBoolean listing = new AtomicBoolean();
 
-    private volatile EndpointStatus status;
+    private final StatusRecorder status;
     private volatile RuntimeIdentity identity;
     private volatile Cancellable events;
     private volatile int streamEpoch;
@@ -62,23 +59,14 @@ final class CriWatcher {
     private volatile int reconnectAttempt;
     private volatile boolean stopped;
 
-    CriWatcher(Vertx vertx, CriClient client, ContainerInventory inventory, Backoff backoff, Duration pollInterval,
-               EndpointStatus initial) {
+    CriWatcher(Vertx vertx, CriClient client, ContainerInventory inventory, Backoff backoff, Duration pollInterval) {
         this.vertx = vertx;
         this.client = client;
         this.inventory = inventory;
         this.backoff = backoff;
         this.pollInterval = pollInterval;
         this.endpointUri = client.endpoint().uri();
-        this.status = initial;
-    }
-
-    RuntimeEndpoint endpoint() {
-        return client.endpoint();
-    }
-
-    CriClient client() {
-        return client;
+        this.status = new StatusRecorder(client.endpoint());
     }
 
     RuntimeIdentity identity() {
@@ -86,12 +74,7 @@ final class CriWatcher {
     }
 
     EndpointStatus status() {
-        return status.withContainerCount(inventory.onEndpoint(endpointUri).size());
-    }
-
-    /** True while discovery polls because the runtime has no event stream. */
-    boolean polling() {
-        return pollTimer >= 0;
+        return status.current().withContainerCount(inventory.onEndpoint(endpointUri).size());
     }
 
     Uni<Boolean> start() {
@@ -108,12 +91,12 @@ final class CriWatcher {
                 .chain(this::listAll)
                 .map(ignored -> {
                     reconnectAttempt = 0;
-                    markUp();
+                    status.up();
                     return true;
                 })
                 .onFailure().recoverWithItem(error -> {
                     stopFollowing();
-                    markError(error);
+                    status.error(error);
                     scheduleReconnect();
                     return false;
                 });
@@ -124,7 +107,7 @@ final class CriWatcher {
             LOG.infof("%s is %s %s (CRI %s)", endpointUri, found.kind().label(), found.version(), found.apiVersion());
         }
         identity = found;
-        update(s -> s.withIdentity(found));
+        status.update(s -> s.withIdentity(found));
     }
 
     /** The event stream where the runtime has one (asked once per connection), else the poll timer. */
@@ -136,14 +119,14 @@ final class CriWatcher {
         int epoch = ++streamEpoch;
         Multi<ContainerEventResponse> stream = client.events();
         events = stream.subscribe().with(this::onEvent, error -> onStreamEnd(epoch, error),
-                () -> onStreamEnd(epoch, new EngineException.Unavailable("CRI event stream closed by the runtime", null)));
+                () -> onStreamEnd(epoch, new RuntimeApiException.Unavailable("CRI event stream closed by the runtime", null)));
     }
 
     private void onEvent(ContainerEventResponse event) {
         eventsSupported = true;
-        update(s -> s.withLastEvent(Instant.now()));
+        status.update(s -> s.withLastEvent(Instant.now()));
         if (event.hasPodSandboxStatus() && !event.getPodSandboxStatus().getId().isEmpty()) {
-            sandboxes.put(event.getPodSandboxStatus().getId(), event.getPodSandboxStatus().getMetadata());
+            pods.put(event.getPodSandboxStatus().getId(), event.getPodSandboxStatus().getMetadata());
         }
         String id = event.getContainerId();
         if (event.getContainerEventType() == ContainerEventType.CONTAINER_DELETED_EVENT) {
@@ -165,7 +148,7 @@ final class CriWatcher {
             startPolling();
             return;
         }
-        markError(error);
+        status.error(error);
         scheduleReconnect();
     }
 
@@ -178,23 +161,23 @@ final class CriWatcher {
 
     /** One list diff at a time; a failed one marks the endpoint down and hands over to the reconnect loop. */
     private void poll() {
-        if (stopped || status.state() != EndpointState.UP || !listing.compareAndSet(false, true)) {
+        if (stopped || status.current().state() != EndpointState.UP || !listing.compareAndSet(false, true)) {
             return;
         }
         listAll().subscribe().with(ignored -> listing.set(false), error -> {
             listing.set(false);
             stopFollowing();
-            markError(error);
+            status.error(error);
             scheduleReconnect();
         });
     }
 
     /** Periodic full list (DiscoveryService's resync); skipped while disconnected: the reconnect path lists anyway. */
     Uni<Void> resync() {
-        if (stopped || status.state() != EndpointState.UP) {
+        if (stopped || status.current().state() != EndpointState.UP) {
             return Uni.createFrom().voidItem();
         }
-        return listAll().invoke(this::markUp).onFailure().invoke(this::markError).onFailure().recoverWithNull();
+        return listAll().invoke(status::up).onFailure().invoke(status::error).onFailure().recoverWithNull();
     }
 
     private Uni<Void> listAll() {
@@ -215,8 +198,8 @@ final class CriWatcher {
                     work.add(refresh(known.id(), null)); // confirmed gone by NOT_FOUND before it is dropped
                 }
             }
-            boolean unknownSandbox = changed.stream().anyMatch(c -> !sandboxes.containsKey(c.getPodSandboxId()));
-            Uni<Void> named = unknownSandbox ? listSandboxes() : Uni.createFrom().voidItem();
+            boolean unknownSandbox = changed.stream().anyMatch(c -> !pods.knows(c.getPodSandboxId()));
+            Uni<Void> named = unknownSandbox ? pods.list(client) : Uni.createFrom().voidItem();
             return named.chain(() -> {
                 changed.forEach(c -> work.add(refresh(c.getId(), c.getPodSandboxId())));
                 return work.isEmpty() ? Uni.createFrom().voidItem()
@@ -226,17 +209,6 @@ final class CriWatcher {
         });
     }
 
-    private Uni<Void> listSandboxes() {
-        return client.listPodSandbox().invoke(response -> {
-            Set<String> listed = new HashSet<>();
-            for (PodSandbox sandbox : response.getItemsList()) {
-                listed.add(sandbox.getId());
-                sandboxes.put(sandbox.getId(), sandbox.getMetadata());
-            }
-            sandboxes.keySet().retainAll(listed);
-        }).replaceWithVoid();
-    }
-
     /** Verbose ContainerStatus (pid for the kernel source); applied unless a newer one or a removal overtook it. */
     private Uni<Void> refresh(String id, String sandboxId) {
         long generation = generations.merge(id, 1L, Long::sum);
@@ -244,13 +216,12 @@ final class CriWatcher {
         return client.containerStatus(id)
                 .invoke(response -> {
                     if (isCurrent(id, generation)) {
-                        PodSandboxMetadata pod = sandboxId == null ? null : sandboxes.get(sandboxId);
-                        inventory.put(CriContainers.fromStatus(response, pod != null ? pod : podOf(id), runtime.kind(),
+                        inventory.put(CriContainers.fromStatus(response, pods.of(sandboxId, inventory.get(id)), runtime.kind(),
                                 endpointUri));
                     }
                 })
                 .replaceWithVoid()
-                .onFailure(EngineException.NotFound.class).recoverWithUni(() -> {
+                .onFailure(RuntimeApiException.NotFound.class).recoverWithUni(() -> {
                     if (isCurrent(id, generation)) {
                         removed(id);
                     }
@@ -258,19 +229,11 @@ final class CriWatcher {
                 })
                 .onFailure().recoverWithUni(error -> {
                     listKeys.remove(id); // the next list asks again
-                    if (!(error instanceof EngineException.CircuitOpen)) {
-                        update(s -> s.withError(message(error), Instant.now()));
+                    if (!(error instanceof RuntimeApiException.CircuitOpen)) {
+                        status.update(s -> s.withError(StatusRecorder.message(error), Instant.now()));
                     }
                     return Uni.createFrom().voidItem();
                 });
-    }
-
-    /** The pod of a container already known (a refresh without a sandbox id keeps what it had). */
-    private PodSandboxMetadata podOf(String id) {
-        return inventory.get(id).map(c -> c.labels().get(CriContainers.POD_UID) == null ? null
-                : PodSandboxMetadata.newBuilder().setName(c.labels().getOrDefault(CriContainers.POD_NAME, ""))
-                .setNamespace(c.labels().getOrDefault(CriContainers.POD_NAMESPACE, ""))
-                .setUid(c.labels().get(CriContainers.POD_UID)).build()).orElse(null);
     }
 
     private boolean isCurrent(String id, long generation) {
@@ -292,33 +255,6 @@ final class CriWatcher {
             reconnectPending.set(false);
             connect().subscribe().with(ignored -> { });
         });
-    }
-
-    private void markUp() {
-        if (status.state() != EndpointState.UP) {
-            LOG.infof("%s: up, %s", endpointUri, Boolean.FALSE.equals(eventsSupported) ? "polling" : "following events");
-        }
-        update(s -> s.withState(EndpointState.UP, Instant.now()));
-    }
-
-    private void markError(Throwable error) {
-        if (error instanceof EngineException.CircuitOpen) {
-            return;
-        }
-        EndpointState next = error instanceof EngineException.Protocol ? EndpointState.FAILING : EndpointState.UNAVAILABLE;
-        if (status.state() != next) {
-            LOG.warnf("%s: %s: %s", endpointUri, next.label(), message(error));
-        }
-        Instant now = Instant.now();
-        update(s -> s.withState(next, now).withError(message(error), now));
-    }
-
-    private synchronized void update(UnaryOperator<EndpointStatus> change) {
-        status = change.apply(status);
-    }
-
-    private static String message(Throwable error) {
-        return error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
     }
 
     private synchronized void stopFollowing() {

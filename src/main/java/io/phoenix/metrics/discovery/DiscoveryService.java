@@ -1,14 +1,15 @@
 package io.phoenix.metrics.discovery;
 
+import io.phoenix.metrics.runtime.Backoff;
 import java.util.Locale;
 import io.phoenix.metrics.config.MetricsConfig;
 import io.phoenix.metrics.runtime.EndpointResolver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.phoenix.metrics.runtime.EngineClient;
-import io.phoenix.metrics.runtime.EngineException;
-import io.phoenix.metrics.runtime.EngineGuard;
+import io.phoenix.metrics.runtime.RuntimeClient;
+import io.phoenix.metrics.runtime.RuntimeApiException;
+import io.phoenix.metrics.runtime.RuntimeGuard;
 import io.phoenix.metrics.runtime.RuntimeEndpoint;
 import io.phoenix.metrics.runtime.RuntimeIdentity;
 import io.phoenix.metrics.runtime.cri.CriClient;
@@ -56,22 +57,13 @@ public class DiscoveryService {
         MetricsConfig.Discovery discovery = config.discovery();
         Backoff backoff = new Backoff(discovery.reconnectMinDelay(), discovery.reconnectMaxDelay());
         MetricsConfig.FaultTolerance ft = config.faultTolerance();
-        EngineGuard.Settings guarding = new EngineGuard.Settings(discovery.requestTimeout(), ft.retries(), ft.retryDelay(),
+        RuntimeGuard.Settings guarding = new RuntimeGuard.Settings(discovery.requestTimeout(), ft.retries(), ft.retryDelay(),
                 ft.circuitDelay(), ft.circuitVolume(), ft.circuitFailureRatio());
-        EngineClient.Options options = new EngineClient.Options(config.apiVersion(), discovery.requestTimeout(),
+        RuntimeClient.Options options = new RuntimeClient.Options(config.apiVersion(), discovery.requestTimeout(),
                 MAX_CONNECTIONS_PER_ENDPOINT, discovery.keepAlive());
-        // Each socket gets both clients behind one guard; the first protocol it answers decides which one stays.
-        watchers = endpoints.stream()
-                .map(endpoint -> {
-                    EngineGuard guard = new EngineGuard(endpoint, guarding);
-                    return new ProbingWatcher(vertx,
-                            new EngineClient(vertx, endpoint, options, guard, error -> countError(endpoint, error)),
-                            new CriClient(endpoint, discovery.requestTimeout(), guard, error -> countError(endpoint, error)),
-                            inventory, backoff, config.cri().pollInterval());
-                })
-                .toList();
+        watchers = endpoints.stream().map(endpoint -> watcherFor(endpoint, options, guarding, backoff)).toList();
         for (ProbingWatcher watcher : watchers) {
-            EngineGuard guard = watcher.guard();
+            RuntimeGuard guard = watcher.guard();
             Gauge.builder("phoenix_runtime_circuit_state", guard, g -> switch (g.circuitState()) {
                         case CLOSED -> 0;
                         case HALF_OPEN -> 1;
@@ -98,8 +90,21 @@ public class DiscoveryService {
                 });
     }
 
+    /**
+     * The watcher of one endpoint: where a runtime kind plugs into discovery. Docker and Podman both speak the Docker
+     * Engine API (one client, EndpointWatcher); CRI runtimes have their own client and CriWatcher. Which one an
+     * endpoint speaks is found by asking it: both clients share the endpoint's one guard until it has answered.
+     */
+    private ProbingWatcher watcherFor(RuntimeEndpoint endpoint, RuntimeClient.Options options, RuntimeGuard.Settings guarding,
+                                      Backoff backoff) {
+        RuntimeGuard guard = new RuntimeGuard(endpoint, guarding);
+        RuntimeClient client = new RuntimeClient(vertx, endpoint, options, guard, error -> countError(endpoint, error));
+        CriClient cri = new CriClient(endpoint, options.requestTimeout(), guard, error -> countError(endpoint, error));
+        return new ProbingWatcher(vertx, client, cri, inventory, backoff, config.cri().pollInterval());
+    }
+
     /** Failed requests and streams per endpoint and kind (unavailable, protocol, circuit_open). */
-    private void countError(RuntimeEndpoint endpoint, EngineException error) {
+    private void countError(RuntimeEndpoint endpoint, RuntimeApiException error) {
         String kind = error.getClass().getSimpleName().replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
         Counter.builder("phoenix_runtime_errors").description("Failed requests and streams to a runtime endpoint, by kind.")
                 .tag("endpoint", endpoint.uri()).tag("kind", kind).register(meters).increment();
@@ -123,11 +128,11 @@ public class DiscoveryService {
     }
 
     /** The client and identity of an endpoint, once it has said what it is: for the stats sources. */
-    public Optional<EngineHandle> engine(String endpointUri) {
+    public Optional<RuntimeHandle> runtime(String endpointUri) {
         return watchers.stream()
-                .filter(w -> w.endpoint().uri().equals(endpointUri) && w.identity() != null && w.engineClient().isPresent())
+                .filter(w -> w.endpoint().uri().equals(endpointUri) && w.identity() != null && w.runtimeClient().isPresent())
                 .findFirst()
-                .map(w -> new EngineHandle(w.engineClient().get(), w.identity()));
+                .map(w -> new RuntimeHandle(w.runtimeClient().get(), w.identity()));
     }
 
     /** The CRI client of an endpoint that speaks CRI, once it has said what it is: for the stats sources. */
@@ -138,7 +143,7 @@ public class DiscoveryService {
                 .flatMap(ProbingWatcher::criClient);
     }
 
-    public record EngineHandle(EngineClient client, RuntimeIdentity identity) {
+    public record RuntimeHandle(RuntimeClient client, RuntimeIdentity identity) {
     }
 
     public List<EndpointStatus> statuses() {

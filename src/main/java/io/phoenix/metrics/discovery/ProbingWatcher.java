@@ -1,8 +1,9 @@
 package io.phoenix.metrics.discovery;
 
-import io.phoenix.metrics.runtime.EngineClient;
-import io.phoenix.metrics.runtime.EngineException;
-import io.phoenix.metrics.runtime.EngineGuard;
+import io.phoenix.metrics.runtime.Backoff;
+import io.phoenix.metrics.runtime.RuntimeClient;
+import io.phoenix.metrics.runtime.RuntimeApiException;
+import io.phoenix.metrics.runtime.RuntimeGuard;
 import io.phoenix.metrics.runtime.RuntimeEndpoint;
 import io.phoenix.metrics.runtime.RuntimeIdentity;
 import io.phoenix.metrics.runtime.RuntimeKind;
@@ -28,7 +29,7 @@ final class ProbingWatcher {
     private static final Duration UNKNOWN_RETRY = Duration.ofSeconds(30);
 
     private final Vertx vertx;
-    private final EngineClient engineClient;
+    private final RuntimeClient runtimeClient;
     private final CriClient criClient;
     private final ContainerInventory inventory;
     private final Backoff backoff;
@@ -40,28 +41,28 @@ final class ProbingWatcher {
     private volatile int attempt;
     private volatile boolean stopped;
 
-    ProbingWatcher(Vertx vertx, EngineClient engineClient, CriClient criClient, ContainerInventory inventory,
+    ProbingWatcher(Vertx vertx, RuntimeClient runtimeClient, CriClient criClient, ContainerInventory inventory,
                    Backoff backoff, Duration pollInterval) {
         this.vertx = vertx;
-        this.engineClient = engineClient;
+        this.runtimeClient = runtimeClient;
         this.criClient = criClient;
         this.inventory = inventory;
         this.backoff = backoff;
         this.pollInterval = pollInterval;
-        this.status = EndpointStatus.connecting(engineClient.endpoint());
+        this.status = EndpointStatus.connecting(runtimeClient.endpoint());
     }
 
     RuntimeEndpoint endpoint() {
-        return engineClient.endpoint();
+        return runtimeClient.endpoint();
     }
 
     /** The endpoint's one guard, shared by both clients. */
-    EngineGuard guard() {
-        return engineClient.guard();
+    RuntimeGuard guard() {
+        return runtimeClient.guard();
     }
 
-    Optional<EngineClient> engineClient() {
-        return engine == null ? Optional.empty() : Optional.of(engineClient);
+    Optional<RuntimeClient> runtimeClient() {
+        return engine == null ? Optional.empty() : Optional.of(runtimeClient);
     }
 
     Optional<CriClient> criClient() {
@@ -85,18 +86,18 @@ final class ProbingWatcher {
         if (stopped) {
             return Uni.createFrom().item(false);
         }
-        return engineClient.version()
+        return runtimeClient.version()
                 .chain(identity -> {
                     LOG.debugf("%s speaks the Docker Engine API", endpoint().uri());
                     criClient.close();
-                    engine = new EndpointWatcher(vertx, engineClient, inventory, backoff);
+                    engine = new EndpointWatcher(vertx, runtimeClient, inventory, backoff);
                     return engine.start();
                 })
                 .onFailure().recoverWithUni(httpError -> criClient.version()
                         .chain(identity -> {
                             LOG.debugf("%s speaks CRI", endpoint().uri());
-                            engineClient.close();
-                            cri = new CriWatcher(vertx, criClient, inventory, backoff, pollInterval, status);
+                            runtimeClient.close();
+                            cri = new CriWatcher(vertx, criClient, inventory, backoff, pollInterval);
                             return cri.start();
                         })
                         .onFailure().recoverWithItem(criError -> neither(httpError, criError)));
@@ -104,7 +105,7 @@ final class ProbingWatcher {
 
     /** Absent or refusing: unavailable. Something answered, but neither protocol: failing, runtime unknown. */
     private boolean neither(Throwable httpError, Throwable criError) {
-        boolean circuitOpen = httpError instanceof EngineException.CircuitOpen && criError instanceof EngineException.CircuitOpen;
+        boolean circuitOpen = httpError instanceof RuntimeApiException.CircuitOpen && criError instanceof RuntimeApiException.CircuitOpen;
         // Unknown when something accepted the HTTP request and sent back what is not HTTP, and CRI failed too; an
         // engine that was merely slow, absent or refusing is not.
         boolean answered = Files.exists(endpoint().socket()) && !timedOut(httpError) && !refusedOrMissing(httpError);
@@ -138,7 +139,7 @@ final class ProbingWatcher {
     private static boolean refusedOrMissing(Throwable error) {
         Throwable cause = error.getCause();
         String message = cause == null || cause.getMessage() == null ? "" : cause.getMessage();
-        return error instanceof EngineException.CircuitOpen || cause instanceof java.net.ConnectException
+        return error instanceof RuntimeApiException.CircuitOpen || cause instanceof java.net.ConnectException
                 || cause instanceof java.nio.file.NoSuchFileException || cause instanceof java.io.FileNotFoundException
                 || cause instanceof java.nio.file.AccessDeniedException || message.contains("refused")
                 || message.contains("No such file") || message.contains("Permission denied")
@@ -162,7 +163,7 @@ final class ProbingWatcher {
         } else if (cri != null) {
             cri.stop();
         } else {
-            engineClient.close();
+            runtimeClient.close();
             criClient.close();
         }
     }

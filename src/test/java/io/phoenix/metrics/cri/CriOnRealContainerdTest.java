@@ -85,8 +85,9 @@ class CriOnRealContainerdTest {
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
             ContainerStats cri = driver.read().containerStats(ContainerStatsRequest.newBuilder().setContainerId(id).build()).getStats();
             Scrape scrape = Scrape.now();
-            double cpu = value(scrape, "container_cpu_usage_seconds_total", id).orElseThrow();
-            double memory = value(scrape, "container_memory_usage_bytes", id).orElseThrow();
+            // Not yet sampled is a reason to wait, not an error: AssertionError keeps awaitility polling.
+            double cpu = value(scrape, "container_cpu_usage_seconds_total", id).orElseThrow(() -> new AssertionError("no cpu yet"));
+            double memory = value(scrape, "container_memory_usage_bytes", id).orElseThrow(() -> new AssertionError("no memory yet"));
             double criCpu = cri.getCpu().getUsageCoreNanoSeconds().getValue() / 1e9;
             double criMemory = cri.getMemory().getUsageBytes().getValue();
             assertTrue(criCpu > 0.05, "the burn used no CPU: " + criCpu);

@@ -7,8 +7,8 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
-import io.phoenix.metrics.runtime.EngineException;
-import io.phoenix.metrics.runtime.EngineGuard;
+import io.phoenix.metrics.runtime.RuntimeApiException;
+import io.phoenix.metrics.runtime.RuntimeGuard;
 import io.phoenix.metrics.runtime.RuntimeEndpoint;
 import io.phoenix.metrics.runtime.RuntimeIdentity;
 import io.phoenix.metrics.runtime.RuntimeKind;
@@ -42,9 +42,9 @@ import java.util.function.Consumer;
 /**
  * A CRI runtime (containerd, CRI-O) over its Unix socket: gRPC on our own channel (authority {@code localhost}:
  * some runtimes reject the socket path as {@code :authority}), non-blocking, every call through the endpoint's
- * {@link EngineGuard} like the engines' requests. Read-only by construction: the stub is generated from a
+ * {@link RuntimeGuard} like the engines' requests. Read-only by construction: the stub is generated from a
  * {@code .proto} that declares only Version, Status, List*, *Status, *Stats and GetContainerEvents, and this class
- * calls fewer still. Failures become the same {@link EngineException} kinds as the Docker API client's.
+ * calls fewer still. Failures become the same {@link RuntimeApiException} kinds as the Docker API client's.
  */
 public final class CriClient implements AutoCloseable {
 
@@ -54,11 +54,11 @@ public final class CriClient implements AutoCloseable {
     private final RuntimeEndpoint endpoint;
     private final ManagedChannel channel;
     private final RuntimeServiceGrpc.RuntimeServiceStub stub;
-    private final EngineGuard guard;
-    private final Consumer<EngineException> errors;
+    private final RuntimeGuard guard;
+    private final Consumer<RuntimeApiException> errors;
     private final long timeoutMillis;
 
-    public CriClient(RuntimeEndpoint endpoint, Duration requestTimeout, EngineGuard guard, Consumer<EngineException> errors) {
+    public CriClient(RuntimeEndpoint endpoint, Duration requestTimeout, RuntimeGuard guard, Consumer<RuntimeApiException> errors) {
         this.endpoint = endpoint;
         this.guard = guard;
         this.errors = errors;
@@ -77,7 +77,7 @@ public final class CriClient implements AutoCloseable {
         return endpoint;
     }
 
-    public EngineGuard guard() {
+    public RuntimeGuard guard() {
         return guard;
     }
 
@@ -142,14 +142,14 @@ public final class CriClient implements AutoCloseable {
 
     /** True for the error of a method the runtime does not implement (e.g. GetContainerEvents on containerd 1.6). */
     public static boolean unimplemented(Throwable error) {
-        return error instanceof EngineException.Protocol && error.getCause() instanceof StatusRuntimeException grpc
+        return error instanceof RuntimeApiException.Protocol && error.getCause() instanceof StatusRuntimeException grpc
                 && grpc.getStatus().getCode() == Status.Code.UNIMPLEMENTED;
     }
 
     static RuntimeIdentity identity(VersionResponse version) {
         String name = version.getRuntimeName();
         if (name.isEmpty()) {
-            throw new EngineException.Protocol("CRI Version: no runtime_name");
+            throw new RuntimeApiException.Protocol("CRI Version: no runtime_name");
         }
         RuntimeKind kind = switch (name.toLowerCase(Locale.ROOT)) {
             case "containerd" -> RuntimeKind.CONTAINERD;
@@ -187,33 +187,33 @@ public final class CriClient implements AutoCloseable {
                 .onFailure().transform(e -> counted(method, e));
     }
 
-    private EngineException counted(String method, Throwable failure) {
-        EngineException error = failure instanceof EngineException e ? e : mapped(method, failure);
-        if (!(error instanceof EngineException.NotFound)) {
+    private RuntimeApiException counted(String method, Throwable failure) {
+        RuntimeApiException error = failure instanceof RuntimeApiException e ? e : mapped(method, failure);
+        if (!(error instanceof RuntimeApiException.NotFound)) {
             errors.accept(error);
         }
         return error;
     }
 
     /** gRPC status to the agent's error kinds: unreachable, gone, or speaking something else. */
-    private EngineException mapped(String method, Throwable failure) {
+    private RuntimeApiException mapped(String method, Throwable failure) {
         String what = "CRI " + method + " on " + endpoint.uri();
-        if (failure instanceof EngineException e) {
+        if (failure instanceof RuntimeApiException e) {
             return e;
         }
         if (failure instanceof CircuitBreakerOpenException) {
-            return new EngineException.CircuitOpen(what + ": circuit open after repeated failures, not asking the runtime");
+            return new RuntimeApiException.CircuitOpen(what + ": circuit open after repeated failures, not asking the runtime");
         }
         if (failure instanceof TimeoutException) {
-            return new EngineException.Unavailable(what + ": no answer within " + timeoutMillis + " ms (runtime hung?)", failure);
+            return new RuntimeApiException.Unavailable(what + ": no answer within " + timeoutMillis + " ms (runtime hung?)", failure);
         }
         Status status = Status.fromThrowable(failure);
         String detail = status.getCode() + (status.getDescription() == null ? "" : ": " + abbreviate(status.getDescription()));
         return switch (status.getCode()) {
             case UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED, ABORTED, RESOURCE_EXHAUSTED ->
-                    new EngineException.Unavailable(what + ": " + detail, failure);
-            case NOT_FOUND -> new EngineException.NotFound(what + ": " + detail);
-            default -> new EngineException.Protocol(what + ": " + detail, failure);
+                    new RuntimeApiException.Unavailable(what + ": " + detail, failure);
+            case NOT_FOUND -> new RuntimeApiException.NotFound(what + ": " + detail);
+            default -> new RuntimeApiException.Protocol(what + ": " + detail, failure);
         };
     }
 

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.phoenix.metrics.discovery.ContainerInfo;
 import io.phoenix.metrics.discovery.ContainerState;
 import io.phoenix.metrics.discovery.HealthStatus;
-import io.phoenix.metrics.runtime.EngineException;
+import io.phoenix.metrics.runtime.RuntimeApiException;
 import io.phoenix.metrics.runtime.RuntimeKind;
 import io.phoenix.metrics.runtime.cri.v1.Container;
 import io.phoenix.metrics.runtime.cri.v1.ContainerStatus;
@@ -52,7 +52,7 @@ public final class CriContainers {
                                            String endpoint) {
         ContainerStatus status = response.getStatus();
         if (status.getId().isEmpty()) {
-            throw new EngineException.Protocol("CRI ContainerStatus on " + endpoint + ": no container id");
+            throw new RuntimeApiException.Protocol("CRI ContainerStatus on " + endpoint + ": no container id");
         }
         Map<String, String> labels = new HashMap<>();
         status.getLabelsMap().forEach((k, v) -> {
