@@ -7,6 +7,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.OutputStream;
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * agent must then drop it (and count that) instead of queueing without bound.
  */
 @QuarkusTest
+@Tag("engine")
 @TestProfile(StalledClientTest.FastTicks.class)
 class StalledClientTest {
 
