@@ -26,7 +26,6 @@ const feed = new Feed({
   },
   values(row) {
     row.dirty = true;
-    lastValuesAt = Date.now();
     schedule();
   },
   removed(row) {
@@ -154,7 +153,7 @@ function showAge() {
   const seconds = (Date.now() - lastValuesAt) / 1000;
   const stale = seconds * 1000 > 3 * feed.interval + 1000;
   age.dataset.state = stale ? 'stale' : 'fresh';
-  age.textContent = (stale ? 'stale: ' : '') + `data ${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)} s old`;
+  age.textContent = (stale ? 'stale: ' : '') + `updated ${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)} s ago`;
 }
 
 function connect() {
@@ -187,6 +186,10 @@ function connect() {
   on('container', d => feed.declare(d));
   on('v', d => feed.values(d));
   on('removed', d => feed.removed(d));
+  on('tick', () => {
+    lastValuesAt = Date.now();
+    if (es.readyState === EventSource.OPEN) setConnection('connected');
+  });
 }
 
 // A new filter is a new stream: the rows it no longer matches go (the hello event lists what it matches).

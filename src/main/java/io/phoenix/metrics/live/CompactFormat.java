@@ -21,6 +21,7 @@ import java.util.List;
  *   <li>{@code v}: values, {@code [ref,version,timeMs,value...]}, one number per series of that layout version in
  *       its order (null for a value that is not a finite number); a client that has another version skips it</li>
  *   <li>{@code removed}: {@code {"c":ref}}</li>
+ *   <li>{@code tick}: {@code {"t":timeMs}} after each interval's values (the stream is alive, even with nothing to show)</li>
  * </ul>
  */
 public final class CompactFormat {
@@ -46,6 +47,9 @@ public final class CompactFormat {
         if (event instanceof FeedEvent.Hello) {
             return "hello";
         }
+        if (event instanceof FeedEvent.Tick) {
+            return "tick";
+        }
         throw new IllegalArgumentException("not in the compact stream: " + event);
     }
 
@@ -70,6 +74,9 @@ public final class CompactFormat {
         }
         if (event instanceof FeedEvent.Hello h) {
             return hello(h, prefixes);
+        }
+        if (event instanceof FeedEvent.Tick t) {
+            return "{\"t\":" + t.at().toEpochMilli() + "}";
         }
         throw new IllegalArgumentException("not in the compact stream: " + event);
     }

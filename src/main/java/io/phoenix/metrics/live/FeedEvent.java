@@ -63,6 +63,18 @@ public sealed interface FeedEvent {
         }
     }
 
+    /** Compact stream: the end of a tick, so that a client sees the stream alive even with no container to show. */
+    record Tick(Instant at, Memo memo) implements FeedEvent {
+        Tick(Instant at) {
+            this(at, new Memo());
+        }
+
+        @Override
+        public ContainerInfo container() {
+            return null;
+        }
+    }
+
     /**
      * Compact stream: a new client's first event, the current state (every family, the matching containers'
      * layouts and latest values), so that it can paint at once. Made for one client; the parts are shared.

@@ -109,6 +109,7 @@ public class LiveFeed {
             latest.put(m.container().id(), m);
             processor.onNext(m);
         }
+        processor.onNext(new FeedEvent.Tick(now));
         refreshedAt = System.nanoTime();
     }
 

@@ -150,6 +150,64 @@ class CompactFormatTest {
         assertTrue(ratio >= 5, "ratio " + ratio);
     }
 
+    /**
+     * Twenty clients at N=100: the CPU (this thread's) of serializing a tick per client in JSON, as the stream did
+     * before, against once per event (JSON or compact) with the other clients reusing the text.
+     */
+    @Test
+    void twentyClientsCostOneSerialization() throws Exception {
+        int containers = 100;
+        int clients = 20;
+        ObjectMapper mapper = new ObjectMapper().findAndRegisterModules();
+        Catalog catalog = new Catalog();
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long[] cpu = new long[3];
+        for (int round = 0; round < 2; round++) { // the first round warms the JIT up
+            java.util.Arrays.fill(cpu, 0);
+            for (int tick = 0; tick < 20; tick++) {
+                List<FeedEvent.Metrics> events = new ArrayList<>();
+                for (int i = 0; i < containers; i++) {
+                    ContainerInfo c = container(i, "service-" + i);
+                    List<MetricValue> values = Samples.of(c, 1_700_000_000_000L + tick * 1000L, i + tick * 0.37);
+                    events.add(new FeedEvent.Metrics(c, Instant.now(), values, catalog.layout(c, values)));
+                }
+                long start = threads.getCurrentThreadCpuTime();
+                for (FeedEvent.Metrics e : events) {
+                    for (int k = 0; k < clients; k++) {
+                        mapper.writeValueAsString(Map.of("id", e.container().id(), "metrics", e.metrics()));
+                    }
+                }
+                long perClient = threads.getCurrentThreadCpuTime();
+                for (FeedEvent.Metrics e : events) {
+                    for (int k = 0; k < clients; k++) {
+                        e.memo().get("json", key -> json(mapper, Map.of("id", e.container().id(), "metrics", e.metrics())));
+                    }
+                }
+                long jsonOnce = threads.getCurrentThreadCpuTime();
+                for (FeedEvent.Metrics e : events) {
+                    for (int k = 0; k < clients; k++) {
+                        CompactFormat.data(e, List.of());
+                    }
+                }
+                long compactOnce = threads.getCurrentThreadCpuTime();
+                cpu[0] += perClient - start;
+                cpu[1] += jsonOnce - perClient;
+                cpu[2] += compactOnce - jsonOnce;
+            }
+        }
+        System.out.printf("serialization CPU per 1 s tick, %d containers, %d clients: JSON per client %.2f ms, JSON once %.2f ms,"
+                + " compact once %.2f ms%n", containers, clients, cpu[0] / 20e6, cpu[1] / 20e6, cpu[2] / 20e6);
+        assertTrue(cpu[2] * 10 < cpu[0], "compact once: " + cpu[2] + " ns, JSON per client: " + cpu[0] + " ns");
+    }
+
+    private static String json(ObjectMapper mapper, Object value) {
+        try {
+            return mapper.writeValueAsString(value);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static String data(FeedEvent event, List<String> prefixes) {
         return CompactFormat.data(event, prefixes);
     }

@@ -52,6 +52,8 @@ class LiveDashboardTest {
 
     @Test
     void busyFirstSortedByTheAddressChartsAndAContainerView() throws Exception {
+        // On a loaded machine the agent's first answer can take long: not part of what is measured below.
+        io.restassured.RestAssured.given().get("/api/runtimes").then().statusCode(200);
         Engine.DOCKER.awaitUp();
         try (EngineFixture docker = new EngineFixture(Engine.DOCKER); HeadlessChromium browser = HeadlessChromium.start()) {
             for (int i = 0; i < 3; i++) {
@@ -69,8 +71,9 @@ class LiveDashboardTest {
             String hostile = docker.create(hostileName, new JsonObject(), Map.of("note", HOSTILE, HOSTILE, "key as text",
                     "io.kubernetes.pod.name", HOSTILE, "io.kubernetes.pod.namespace", "ns-" + HOSTILE), "sleep", "300");
             docker.start(hostile);
-            await().atMost(Duration.ofSeconds(15)).until(() -> Scrape.now().value("container_cpu_usage_percent", busyName)
-                    .filter(cpu -> cpu > 20).isPresent());
+            // Generous bounds: the machine the tests share can be loaded far beyond its cores.
+            await().atMost(Duration.ofSeconds(60)).until(() -> Scrape.now().value("container_cpu_usage_percent", busyName)
+                    .filter(cpu -> cpu > 10).isPresent());
 
             browser.windowSize(1280, 800);
             browser.open(root + "?name=" + EngineFixture.RUN_ID + "-dash-*");
@@ -90,7 +93,7 @@ class LiveDashboardTest {
             assertEquals("descending", browser.script("return document.querySelector('#containers th.memory').getAttribute('aria-sort')"));
 
             // Sparklines are drawn from what the page kept of the stream.
-            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(300)).until(() ->
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).until(() ->
                     ((JsonObject) browser.script(VIEW_STATE)).getJsonArray("sparkPoints").stream().allMatch(p -> ((Number) p).intValue() >= 3));
             browser.screenshot(Path.of("target", "live-page-table.png"));
 
@@ -98,8 +101,14 @@ class LiveDashboardTest {
             browser.click("#containers tr[data-id='" + busy + "']");
             JsonObject view = viewState(browser, v -> v.getBoolean("open") && v.getValue("cpu") != null);
             assertEquals(busyName, view.getString("title"));
-            double agent = Scrape.now().value("container_cpu_usage_percent", busyName).orElseThrow();
-            assertTrue(Math.abs(view.getDouble("cpu") - agent) < 15, "page " + view.getDouble("cpu") + ", /metrics " + agent);
+            // Both read the same in-memory value unless a tick falls between the two reads: then the next try agrees.
+            double[] last = new double[2];
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+                last[0] = ((JsonObject) browser.script(VIEW_STATE)).getDouble("cpu");
+                last[1] = Scrape.now().value("container_cpu_usage_percent", busyName).orElseThrow();
+                assertTrue(last[0] > 1 && Math.abs(last[0] - last[1]) < 5, "page " + last[0] + ", /metrics " + last[1]);
+            });
+            System.out.printf("container view CPU %.2f %%, /metrics %.2f %%%n", last[0], last[1]);
             assertEquals(Engine.DOCKER.image(), view.getJsonObject("meta").getString("image"));
             assertEquals("running", view.getJsonObject("meta").getString("state"));
             assertTrue(((String) browser.script("return location.search")).contains("container=" + busy.substring(0, 12)));
@@ -129,7 +138,7 @@ class LiveDashboardTest {
     }
 
     private static JsonObject viewState(HeadlessChromium browser, java.util.function.Predicate<JsonObject> condition) {
-        return await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+        return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                 .until(() -> (JsonObject) browser.script(VIEW_STATE), condition::test);
     }
 

@@ -129,7 +129,7 @@ class LivePageTest {
     }
 
     static JsonObject waitFor(HeadlessChromium browser, Predicate<JsonObject> condition) {
-        return await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+        return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                 .until(() -> (JsonObject) browser.script(PAGE_STATE), condition::test);
     }
 
