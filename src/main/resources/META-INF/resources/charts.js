@@ -14,10 +14,25 @@ function prepare(canvas) {
   return {g, w, h};
 }
 
-/** One field of the history over the last five minutes, scaled to its own maximum (at least `floor`). */
+const MIN_SPAN_MS = 60 * 1000;
+
+/** The time shown: what the history holds, at least a minute and at most five, ending now. */
+export function span(history, now) {
+  const oldest = history.first();
+  return Math.min(HISTORY_MS, Math.max(MIN_SPAN_MS, oldest == null ? 0 : now - oldest));
+}
+
+function ago(ms) {
+  return ms >= 60000 ? `−${Math.round(ms / 60000)} min` : `−${Math.round(ms / 1000)} s`;
+}
+
+/** One field of the history (up to five minutes), scaled to its own maximum (at least `floor`). */
 export function sparkline(canvas, history, field, now, color, floor) {
   const {g, w, h} = prepare(canvas);
-  const since = now - HISTORY_MS;
+  const shown = span(history, now);
+  const since = now - shown;
+  g.fillStyle = '#eef1f6';
+  g.fillRect(0, 0, w, h);
   let max = floor;
   history.each(field, since, (t, v) => { max = Math.max(max, v); });
   g.strokeStyle = color;
@@ -25,7 +40,7 @@ export function sparkline(canvas, history, field, now, color, floor) {
   g.beginPath();
   let last = null;
   const n = history.each(field, since, (t, v) => {
-    const x = (t - since) / HISTORY_MS * (w - 2) + 1, y = h - 1 - v / max * (h - 3);
+    const x = (t - since) / shown * (w - 2) + 1, y = h - 1.5 - v / max * (h - 3);
     if (last == null) g.moveTo(x, y); else g.lineTo(x, y);
     last = v;
   });
@@ -35,12 +50,13 @@ export function sparkline(canvas, history, field, now, color, floor) {
 }
 
 /**
- * A line chart of several fields over five minutes, y from 0 to the largest value (or `floor`), labelled with
+ * A line chart of several fields over (up to) five minutes, y from 0 to the largest value (or `floor`), labelled with
  * `format`. Each line: {field, color, label}. Returns each line's last value.
  */
 export function lineChart(canvas, history, lines, now, format, floor) {
   const {g, w, h} = prepare(canvas);
-  const since = now - HISTORY_MS;
+  const shown = span(history, now);
+  const since = now - shown;
   const left = 64, bottom = 16, top = 6, plotW = w - left - 6, plotH = h - top - bottom;
   let max = floor || 0;
   for (const line of lines) history.each(line.field, since, (t, v) => { max = Math.max(max, v); });
@@ -61,7 +77,7 @@ export function lineChart(canvas, history, lines, now, format, floor) {
   }
   g.textAlign = 'left';
   g.textBaseline = 'alphabetic';
-  g.fillText('−5 min', left, h - 3);
+  g.fillText(ago(shown), left, h - 3);
   g.textAlign = 'right';
   g.fillText('now', left + plotW, h - 3);
   const lastValues = {};
@@ -72,7 +88,7 @@ export function lineChart(canvas, history, lines, now, format, floor) {
     g.beginPath();
     let first = true;
     const n = history.each(line.field, since, (t, v) => {
-      const x = left + (t - since) / HISTORY_MS * plotW, y = top + plotH - v / max * plotH;
+      const x = left + (t - since) / shown * plotW, y = top + plotH - v / max * plotH;
       if (first) g.moveTo(x, y); else g.lineTo(x, y);
       first = false;
       lastValues[line.field] = v;

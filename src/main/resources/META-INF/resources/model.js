@@ -61,8 +61,8 @@ export class History {
     return n;
   }
 
-  last() {
-    return this.size ? this.t[(this.start + this.size - 1) % this.capacity] : null;
+  first() {
+    return this.size ? this.t[this.start] : null;
   }
 }
 

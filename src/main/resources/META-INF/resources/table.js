@@ -124,7 +124,11 @@ export class Table {
     cells.runtime.textContent = info.runtime;
     cells.image.textContent = info.image;
     const labels = Object.entries(info.labels);
-    cells.labels.replaceChildren(...labels.slice(0, 6).map(([key, value]) => el('span', `${key}=${value}`, 'label')));
+    cells.labels.replaceChildren(...labels.slice(0, 6).map(([key, value]) => {
+      const label = el('span', `${key}=${value}`, 'label');
+      label.title = label.textContent;
+      return label;
+    }));
     if (labels.length > 6) cells.labels.append(el('span', `+${labels.length - 6}`, 'more'));
     row.dirty = true;
   }

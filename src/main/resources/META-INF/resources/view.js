@@ -5,12 +5,12 @@ import {namespace, pod} from './table.js';
 
 const CHARTS = [
   {id: 'cpu', title: 'CPU', format: percent, floor: 1, lines: [{field: 'cpu', color: '#1f5fbf', label: 'CPU % (100 = one core)'}]},
-  {id: 'memory', title: 'Memory', format: bytes, floor: 1, lines: [
+  {id: 'memory', title: 'Memory', format: bytes, floor: 1024 * 1024, lines: [
     {field: 'memory', color: '#7a3db8', label: 'working set'},
     {field: 'limit', color: '#b3261e', label: 'effective limit', dashed: true}]},
-  {id: 'network', title: 'Network', format: rate, floor: 1, lines: [
+  {id: 'network', title: 'Network', format: rate, floor: 1024, lines: [
     {field: 'rx', color: '#0b7a4b', label: 'received'}, {field: 'tx', color: '#c05600', label: 'sent'}]},
-  {id: 'disk', title: 'Disk', format: rate, floor: 1, lines: [
+  {id: 'disk', title: 'Disk', format: rate, floor: 1024, lines: [
     {field: 'read', color: '#0b6e8a', label: 'read'}, {field: 'write', color: '#8a4b0b', label: 'written'}]},
   {id: 'pressure', title: 'Pressure (time waiting)', format: percent, floor: 1, optional: 'cpuWait', lines: [
     {field: 'cpuWait', color: '#1f5fbf', label: 'CPU'}, {field: 'memoryWait', color: '#7a3db8', label: 'memory'},
@@ -45,7 +45,7 @@ export class ContainerView {
       caption.append(heading, ...legend.map(l => l.value.parentNode));
       const canvas = el('canvas');
       canvas.setAttribute('role', 'img');
-      canvas.setAttribute('aria-label', spec.title + ', last 5 minutes');
+      canvas.setAttribute('aria-label', spec.title + ', up to the last 5 minutes');
       figure.append(caption, canvas);
       charts.append(figure);
       return {spec, figure, canvas, legend};
