@@ -32,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The built-in live page (/) in a real headless Chromium, fed over the compact SSE stream by real containers on
  * Docker. Screenshots land in target/live-page-*.png for a reviewer.
  */
+@Tag("engine")
 @QuarkusTest
 class LivePageTest {
 
@@ -74,7 +75,6 @@ class LivePageTest {
     }
 
     @Test
-    @Tag("engine")
     void tableFollowsTheStreamAndShowsUntrustedTextAsText() throws Exception {
         Engine.DOCKER.awaitUp();
         try (EngineFixture docker = new EngineFixture(Engine.DOCKER); HeadlessChromium browser = HeadlessChromium.start()) {

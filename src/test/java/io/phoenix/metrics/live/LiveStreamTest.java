@@ -23,8 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The SSE endpoints against real containers. The collection interval is 1 s here. */
-@QuarkusTest
 @Tag("engine")
+@QuarkusTest
 class LiveStreamTest {
 
     @TestHTTPResource("/")

@@ -25,8 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A client that connects and never reads. Ticks are fast here (50 ms) so socket buffers fill within seconds; the
  * agent must then drop it (and count that) instead of queueing without bound.
  */
-@QuarkusTest
 @Tag("engine")
+@QuarkusTest
 @TestProfile(StalledClientTest.FastTicks.class)
 class StalledClientTest {
 
