@@ -1,6 +1,7 @@
 package io.phoenix.metrics.live;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.phoenix.metrics.collector.MetricFamily;
 import io.phoenix.metrics.collector.MetricType;
 import io.phoenix.metrics.collector.MetricValue;
 import io.phoenix.metrics.discovery.ContainerInfo;
@@ -250,8 +251,8 @@ class CompactFormatTest {
                     s.getJsonObject(1).forEach(e -> labels.put(e.getKey(), (String) e.getValue()));
                 }
                 Number value = (Number) v.getValue(3 + i);
-                out.add(new MetricValue(f.getString(1), value == null ? Double.NaN : value.doubleValue(),
-                        MetricType.valueOf(f.getString(2).toUpperCase()), f.getString(3), v.getLong(2), labels, f.getString(4)));
+                out.add(new MetricValue(new MetricFamily(f.getString(1), f.getString(4), MetricType.valueOf(f.getString(2).toUpperCase()),
+                        f.getString(3)), value == null ? Double.NaN : value.doubleValue(), v.getLong(2), labels));
             }
             return out;
         }

@@ -1,5 +1,6 @@
 package io.phoenix.metrics.live;
 
+import io.phoenix.metrics.collector.MetricFamily;
 import io.phoenix.metrics.collector.MetricType;
 import io.phoenix.metrics.collector.MetricValue;
 import io.phoenix.metrics.discovery.ContainerInfo;
@@ -56,8 +57,8 @@ final class Samples {
                 values.add(value(c, def, v, Map.of(def.extra(), def.extra().equals("device") ? "8:0" : "eth0"), at));
             }
         }
-        values.add(new MetricValue("container_info", 1, MetricType.GAUGE, null, at, labels(c, Map.of("pod", "pod", "namespace", "ns",
-                "container", "")), "Metadata of the container; always 1."));
+        values.add(new MetricValue(MetricFamily.gauge("container_info", null, "Metadata of the container; always 1."), 1, at,
+                labels(c, Map.of("pod", "pod", "namespace", "ns", "container", ""))));
         return values;
     }
 
@@ -67,7 +68,7 @@ final class Samples {
     }
 
     private static MetricValue value(ContainerInfo c, Def def, double v, Map<String, String> extra, long at) {
-        return new MetricValue(def.name(), v, def.type(), def.unit(), at, labels(c, extra), def.help());
+        return new MetricValue(new MetricFamily(def.name(), def.help(), def.type(), def.unit()), v, at, labels(c, extra));
     }
 
     private static Map<String, String> labels(ContainerInfo c, Map<String, String> extra) {
