@@ -19,13 +19,15 @@ public final class CollectorFactory {
         registerCollectorType("memory", MemoryCollector::new);
         registerCollectorType("network", NetworkCollector::new);
         registerCollectorType("disk", DiskCollector::new);
+        registerCollectorType("pressure", PressureCollector::new);
+        registerCollectorType("oom", OomCollector::new);
         registerCollectorType("lifecycle", LifecycleCollector::new);
         registerCollectorType("info", InfoCollector::new);
         registerCollectorType("system", HostCollector::new);
     }
 
     public static List<String> builtInTypes() {
-        return List.of("cpu", "memory", "network", "disk", "lifecycle", "info", "system");
+        return List.of("cpu", "memory", "network", "disk", "pressure", "oom", "lifecycle", "info", "system");
     }
 
     public synchronized void registerCollectorType(String type, Supplier<? extends MetricsCollector> constructor) {

@@ -16,6 +16,8 @@ import java.util.Map;
  * @param exitCode   the last exit code; null while it has never exited
  * @param pid        host PID of the container's init process while it runs (finds its cgroup); null otherwise
  * @param endpoint   the socket URI of the engine that runs it
+ * @param oomKilled  the engine's word that the last exit was an OOM kill ({@code State.OOMKilled}); null if unknown
+ * @param memoryLimit the configured memory limit in bytes ({@code HostConfig.Memory}), 0 for none; null if unknown
  */
 public record ContainerInfo(
         String id,
@@ -31,10 +33,20 @@ public record ContainerInfo(
         HealthStatus health,
         Integer pid,
         RuntimeKind runtime,
-        String endpoint) {
+        String endpoint,
+        Boolean oomKilled,
+        Long memoryLimit) {
 
     public ContainerInfo {
         labels = Map.copyOf(labels);
+    }
+
+    /** A container whose OOM state and configured limit are unknown. */
+    public ContainerInfo(String id, String name, String image, Map<String, String> labels, ContainerState state,
+                         Instant created, Instant startedAt, Instant finishedAt, int restartCount, Integer exitCode,
+                         HealthStatus health, Integer pid, RuntimeKind runtime, String endpoint) {
+        this(id, name, image, labels, state, created, startedAt, finishedAt, restartCount, exitCode, health, pid, runtime,
+                endpoint, null, null);
     }
 
     /** The 12-character id Docker's CLI shows and the metrics label carries. */

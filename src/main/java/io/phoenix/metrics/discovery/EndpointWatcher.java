@@ -144,6 +144,9 @@ final class EndpointWatcher {
                 lastEventNanos = event.timeNano();
             }
             update(s -> s.withLastEvent(Instant.now()));
+            if ("oom".equals(event.action())) {
+                inventory.oomReported(event.containerId(), event.timeNano());
+            }
             EngineEvent.Reaction reaction = event.reaction();
             if (reaction instanceof EngineEvent.Refresh refresh) {
                 refresh(refresh.containerId()).subscribe().with(ignored -> { });

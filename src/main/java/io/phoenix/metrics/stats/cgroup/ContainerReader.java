@@ -25,11 +25,13 @@ import static io.phoenix.metrics.stats.cgroup.KernelFormats.boxed;
  * blkio.throttle.io_serviced, cgroup.procs, /proc/PID/net/dev; v2: cpu.stat, memory.current, memory.max,
  * memory.stat, pids.current, io.stat, /proc/PID/net/dev, plus cgroup.procs when there is no io.stat; no net/dev for a
  * container in the host's network namespace), and one more for a moment while the per-process I/O fallback reads
- * each /proc/PID/io: {@value #BUDGET} in all. The sampler holds one more, /proc/stat, for all containers.
+ * each /proc/PID/io: {@value #BUDGET} in all. The sampler holds one more, /proc/stat, for all containers. Besides
+ * these, the pressure files ({@link PressureFiles}: 3 where the kernel has PSI) and the memory event counters
+ * ({@link MemoryEventFiles}: memory.oom_control and memory.failcnt on v1, memory.events on v2).
  */
 final class ContainerReader implements AutoCloseable {
 
-    static final int MAX_HELD = 11;
+    static final int MAX_HELD = 11 + PressureFiles.FILES + MemoryEventFiles.MAX_FILES;
     static final int BUDGET = MAX_HELD + 1;
     /** Limits at or above 2^62 are the kernel's "unlimited" (v1 prints 9223372036854771712). */
     static final long NO_LIMIT = 1L << 62;
@@ -75,6 +77,8 @@ final class ContainerReader implements AutoCloseable {
     private KernelFile ioStat;
     private KernelFile procs;
     private KernelFile netDev;
+    private PressureFiles pressure;
+    private MemoryEventFiles memoryEvents;
 
     private final long[] values = new long[8];
     private final KernelFormats.Devices devices = new KernelFormats.Devices();
@@ -157,6 +161,9 @@ final class ContainerReader implements AutoCloseable {
                 memoryStat = hold(unified, "memory.stat", false, used);
             }
         }
+        memoryEvents = MemoryEventFiles.open(memory != null ? memory : memoryV2 ? unified : null, memoryV2, held);
+        // On hybrid hosts nothing else may come from the unified directory: it must name the container by itself.
+        pressure = PressureFiles.open(unified != null && unified.toString().contains(containerId) ? unified : null, held);
         pidsCurrent = hold(pids != null ? pids : unified, "pids.current", false, used);
         if (!processIoOnly && blkio != null) {
             blkioBytes = hold(blkio, "blkio.throttle.io_service_bytes_recursive", false, used);
@@ -267,7 +274,8 @@ final class ContainerReader implements AutoCloseable {
      * @throws IOException when the cgroup or the process is gone (the container stopped; untrack follows)
      */
     StatsSample read(Scan s, long hostNanos, int onlineCpus, Instant readAt) throws IOException {
-        return new StatsSample(containerId, readAt, cpu(s, hostNanos, onlineCpus), memory(s), pids(s), networks(s), disks(s));
+        return new StatsSample(containerId, readAt, cpu(s, hostNanos, onlineCpus), memory(s), pids(s), networks(s), disks(s),
+                pressure == null ? null : pressure.read(s), memoryEvents == null ? null : memoryEvents.read(s));
     }
 
     private StatsSample.Cpu cpu(Scan s, long hostNanos, int onlineCpus) throws IOException {
