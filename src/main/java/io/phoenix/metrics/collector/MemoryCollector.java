@@ -18,7 +18,7 @@ public final class MemoryCollector extends TableCollector {
             gauge("container_memory_limit_bytes", "bytes",
                     "Effective memory limit: the container's limit, or the host's memory when that is lower or there is no limit.",
                     StatsSample.Memory::limit),
-            gauge("container_memory_usage_percent", "percent", "Working set as a percentage of the limit.",
+            gauge("container_memory_usage_percent", "percent", "Working set (usage where the source has no working set) as a percentage of the effective limit.",
                     MemoryCollector::percent));
 
     /** The configured limit: the kernel's where the source read it, else the engine's inspect. */
@@ -27,7 +27,7 @@ public final class MemoryCollector extends TableCollector {
             s -> s.latest().memory().specLimit() != null ? s.latest().memory().specLimit() : s.container().memoryLimit());
 
     static Double percent(StatsSample.Memory memory) {
-        Long workingSet = memory.workingSet();
+        Long workingSet = memory.workingSet() != null ? memory.workingSet() : Long.valueOf(memory.usage());
         Long limit = memory.limit();
         return workingSet == null || limit == null || limit <= 0 ? null : workingSet * 100.0 / limit;
     }
