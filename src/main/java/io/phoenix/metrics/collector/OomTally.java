@@ -71,8 +71,13 @@ public class OomTally {
 
     @PostConstruct
     void init() {
-        policy = new LabelPolicy(config.labels().containerLabels().orElse(List.of()));
-        samples.onSample(this::sampled);
+        start(new LabelPolicy(config.labels().containerLabels().orElse(List.of())), samples);
+    }
+
+    void start(LabelPolicy labels, SampleStore store) {
+        policy = labels;
+        samples = store;
+        store.onSample(this::sampled);
     }
 
     synchronized void onChange(@Observes InventoryChange change) {

@@ -31,22 +31,30 @@ public class EffectiveLimit {
 
     /** A sample from the kernel's files: its limit is the configured one (null when unlimited). */
     public StatsSample fromKernel(StatsSample sample) {
+        return fromKernel(sample, hostMemory());
+    }
+
+    static StatsSample fromKernel(StatsSample sample, Long host) {
         StatsSample.Memory m = sample.memory();
         if (m == null) {
             return sample;
         }
         Long configured = m.limit() == null || m.limit() >= NO_LIMIT ? null : m.limit();
-        return sample.withMemory(new StatsSample.Memory(m.usage(), effective(configured, hostMemory()), m.inactiveFile(),
+        return sample.withMemory(new StatsSample.Memory(m.usage(), effective(configured, host), m.inactiveFile(),
                 configured == null ? 0L : configured));
     }
 
     /** A sample from an engine's stats: the engine already reports the effective limit; kept below the host's memory. */
     public StatsSample fromEngine(StatsSample sample) {
+        return fromEngine(sample, hostMemory());
+    }
+
+    static StatsSample fromEngine(StatsSample sample, Long host) {
         StatsSample.Memory m = sample.memory();
         if (m == null) {
             return sample;
         }
-        Long limit = effective(m.limit() == null || m.limit() >= NO_LIMIT ? null : m.limit(), hostMemory());
+        Long limit = effective(m.limit() == null || m.limit() >= NO_LIMIT ? null : m.limit(), host);
         return limit == null || limit.equals(m.limit()) ? sample
                 : sample.withMemory(new StatsSample.Memory(m.usage(), limit, m.inactiveFile(), m.specLimit()));
     }
