@@ -44,7 +44,7 @@ class MemoryLimitOnRealEnginesTest {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void unlimitedIsTheHostsMemoryAndA64MiBLimitIsItself(Engine engine) throws Exception {
-        engine.awaitUp();
+        SlowHost.awaitUp(engine);
         fixture = new EngineFixture(engine);
         String unlimited = EngineFixture.uniqueName("nolimit");
         String limited = EngineFixture.uniqueName("limit64");

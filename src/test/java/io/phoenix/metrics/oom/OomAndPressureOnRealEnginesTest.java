@@ -13,6 +13,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -39,7 +40,7 @@ class OomAndPressureOnRealEnginesTest {
     }
 
     private EngineFixture on(Engine engine) {
-        engine.awaitUp();
+        SlowHost.awaitUp(engine);
         fixture = new EngineFixture(engine);
         return fixture;
     }
@@ -145,5 +146,8 @@ class OomAndPressureOnRealEnginesTest {
         System.out.printf("%s: CPU waiting %.2f s over %.2f s of samples = %.2f s/s%n", engine, waited, wall, waited / wall);
         assertTrue(wall >= 2, "samples kept coming: " + wall);
         assertTrue(waited / wall >= 0.5, "waiting " + waited + " s in " + wall + " s");
+        List<String> rest = given().get("/api/containers/" + name + "/metrics").then().statusCode(200).extract().path("metrics.name");
+        assertTrue(rest.contains("container_pressure_cpu_waiting_seconds_total") && rest.contains("container_oom_events_total"),
+                "the REST view (and the SSE feed, from the same store) carries them: " + rest);
     }
 }
