@@ -4,6 +4,7 @@ import io.phoenix.metrics.testing.Engine;
 import io.phoenix.metrics.testing.EngineFixture;
 import io.phoenix.metrics.testing.Scrape;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @Tag("engine")
+@TestProfile(SlowHost.Patient.class)
 class MemoryLimitOnRealEnginesTest {
 
     private EngineFixture fixture;

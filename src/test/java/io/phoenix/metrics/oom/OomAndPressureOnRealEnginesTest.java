@@ -4,6 +4,7 @@ import io.phoenix.metrics.testing.Engine;
 import io.phoenix.metrics.testing.EngineFixture;
 import io.phoenix.metrics.testing.Scrape;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -23,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** OOM kills and CPU pressure of real containers, with the default source (the cgroup files on these machines). */
 @QuarkusTest
 @Tag("engine")
+@TestProfile(SlowHost.Patient.class)
 class OomAndPressureOnRealEnginesTest {
 
     private static final long MIB = 1L << 20;

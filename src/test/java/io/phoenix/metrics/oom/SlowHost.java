@@ -1,6 +1,7 @@
 package io.phoenix.metrics.oom;
 
 import io.phoenix.metrics.testing.Engine;
+import io.quarkus.test.junit.QuarkusTestProfile;
 
 import java.time.Duration;
 import java.util.List;
@@ -16,6 +17,22 @@ import static org.awaitility.Awaitility.await;
 final class SlowHost {
 
     private SlowHost() {
+    }
+
+    /** The default source, with a request timeout that a loaded Podman (whose /version then takes 5-15 s) meets. */
+    public static class Patient implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("metrics.discovery.request-timeout", "30s");
+        }
+    }
+
+    /** The same through the engines' stats streams. */
+    public static class PatientApiSource implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("metrics.discovery.request-timeout", "30s", "metrics.source", "api");
+        }
     }
 
     static void awaitUp(Engine engine) {
