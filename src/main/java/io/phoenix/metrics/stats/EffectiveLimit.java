@@ -34,7 +34,8 @@ public class EffectiveLimit {
         return fromKernel(sample, hostMemory());
     }
 
-    static StatsSample fromKernel(StatsSample sample, Long host) {
+    /** @param host the host's memory in bytes, null when unknown */
+    public static StatsSample fromKernel(StatsSample sample, Long host) {
         StatsSample.Memory m = sample.memory();
         if (m == null) {
             return sample;
@@ -49,7 +50,7 @@ public class EffectiveLimit {
         return fromEngine(sample, hostMemory());
     }
 
-    static StatsSample fromEngine(StatsSample sample, Long host) {
+    public static StatsSample fromEngine(StatsSample sample, Long host) {
         StatsSample.Memory m = sample.memory();
         if (m == null) {
             return sample;
@@ -77,7 +78,7 @@ public class EffectiveLimit {
     }
 
     /** MemTotal of a meminfo file ("MemTotal:       8129040 kB"), in bytes; 0 when unreadable. */
-    static long read(Path meminfo) {
+    public static long read(Path meminfo) {
         try {
             for (String line : Files.readAllLines(meminfo, StandardCharsets.US_ASCII)) {
                 if (line.startsWith("MemTotal:")) {
