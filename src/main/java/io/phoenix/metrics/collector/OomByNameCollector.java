@@ -1,8 +1,5 @@
 package io.phoenix.metrics.collector;
 
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,20 +8,18 @@ import java.util.Map;
  * {@code container_oom_kills_by_name_total}: OOM kills per container name, kept when the container is replaced by
  * a new one of the same name (which starts the per-container counters at 0 again). See {@link OomTally}.
  */
-@ApplicationScoped
-public class OomByNameCollector extends ConfiguredCollector implements SystemMetricsCollector {
+public final class OomByNameCollector extends ConfiguredCollector implements SystemMetricsCollector {
 
     static final MetricDefinition<Long> KILLS = MetricDefinition.counter("container_oom_kills_by_name_total", null,
             "OOM kills of containers of this name (and image, runtime, pod), whichever container of the name was killed: "
                     + "engine oom events, the kernel's oom_kill count and OOMKilled exits, each kill once.",
             Long::valueOf);
 
-    @Inject
-    OomTally tally;
+    private final OomTally tally;
 
-    @Override
-    public String name() {
-        return "oom-by-name";
+    OomByNameCollector(CollectorConfig config, OomTally tally) {
+        super(config);
+        this.tally = tally;
     }
 
     @Override

@@ -44,9 +44,8 @@ public final class OomCollector extends TableCollector {
         return s.container().oomKilled() ? 1 : 0;
     }
 
-    @Override
-    public String name() {
-        return "oom";
+    public OomCollector(CollectorConfig config) {
+        super(config);
     }
 
     @Override

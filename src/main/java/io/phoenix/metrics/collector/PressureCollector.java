@@ -38,9 +38,8 @@ public final class PressureCollector extends TableCollector {
         return micros == null ? null : micros / 1e6;
     }
 
-    @Override
-    public String name() {
-        return "pressure";
+    public PressureCollector(CollectorConfig config) {
+        super(config);
     }
 
     @Override

@@ -36,7 +36,7 @@ public final class JsonObjectFramer {
                     depth = 1;
                     objectStart = i;
                 } else if (!isWhitespace(b)) {
-                    throw new EngineException.Protocol("stream: expected a JSON object, got byte 0x"
+                    throw new RuntimeApiException.Protocol("stream: expected a JSON object, got byte 0x"
                             + Integer.toHexString(b & 0xff) + " (" + preview(i) + ")");
                 }
             } else if (inString) {
@@ -72,7 +72,7 @@ public final class JsonObjectFramer {
             return;
         }
         if (pending.length() - objectStart > MAX_OBJECT_BYTES) {
-            throw new EngineException.Protocol("stream: object larger than " + MAX_OBJECT_BYTES + " bytes");
+            throw new RuntimeApiException.Protocol("stream: object larger than " + MAX_OBJECT_BYTES + " bytes");
         }
         if (objectStart > 0) {
             pending = pending.getBuffer(objectStart, pending.length());
@@ -85,7 +85,7 @@ public final class JsonObjectFramer {
         try {
             return new JsonObject(bytes);
         } catch (DecodeException e) {
-            throw new EngineException.Protocol("stream: malformed JSON object: " + e.getMessage(), e);
+            throw new RuntimeApiException.Protocol("stream: malformed JSON object: " + e.getMessage(), e);
         }
     }
 

@@ -53,13 +53,13 @@ class JsonObjectFramerTest {
 
     @Test
     void nonJsonIsAProtocolErrorThatShowsTheBytes() {
-        var error = assertThrows(EngineException.Protocol.class, () -> new JsonObjectFramer().feed(Buffer.buffer("<html>502</html>")));
+        var error = assertThrows(RuntimeApiException.Protocol.class, () -> new JsonObjectFramer().feed(Buffer.buffer("<html>502</html>")));
         assertTrue(error.getMessage().contains("<html>"), error.getMessage());
     }
 
     @Test
     void malformedObjectIsAProtocolError() {
-        assertThrows(EngineException.Protocol.class, () -> new JsonObjectFramer().feed(Buffer.buffer("{\"a\":tru}")));
+        assertThrows(RuntimeApiException.Protocol.class, () -> new JsonObjectFramer().feed(Buffer.buffer("{\"a\":tru}")));
     }
 
     @Test
@@ -70,7 +70,7 @@ class JsonObjectFramerTest {
         for (int i = 0; i < 64 * 1024; i++) {
             chunk.setByte(i, (byte) 'a');
         }
-        assertThrows(EngineException.Protocol.class, () -> {
+        assertThrows(RuntimeApiException.Protocol.class, () -> {
             for (int i = 0; i < 100; i++) {
                 framer.feed(chunk);
             }

@@ -4,7 +4,6 @@ import io.phoenix.metrics.stats.MemoryEvents;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * A container's memory event counters, held open: v2 {@code memory.events} (oom_kill, high, max), or v1
@@ -31,16 +30,16 @@ final class MemoryEventFiles {
      * @param dir the v1 memory controller's directory or, with {@code v2}, the unified one; null for none
      * @return null when none of the files exists
      */
-    static MemoryEventFiles open(Path dir, boolean v2, List<KernelFile> held) throws IOException {
+    static MemoryEventFiles open(Path dir, boolean v2, CgroupFiles files) throws IOException {
         if (dir == null) {
             return null;
         }
         if (v2) {
-            KernelFile events = PressureFiles.optional(dir.resolve("memory.events"), held);
+            KernelFile events = files.hold(dir, "memory.events", false);
             return events == null ? null : new MemoryEventFiles(events, null, null);
         }
-        KernelFile oomControl = PressureFiles.optional(dir.resolve("memory.oom_control"), held);
-        KernelFile failcnt = PressureFiles.optional(dir.resolve("memory.failcnt"), held);
+        KernelFile oomControl = files.hold(dir, "memory.oom_control", false);
+        KernelFile failcnt = files.hold(dir, "memory.failcnt", false);
         return oomControl == null && failcnt == null ? null : new MemoryEventFiles(null, oomControl, failcnt);
     }
 

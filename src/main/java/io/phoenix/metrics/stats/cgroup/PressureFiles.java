@@ -3,9 +3,7 @@ package io.phoenix.metrics.stats.cgroup;
 import io.phoenix.metrics.stats.Pressure;
 
 import java.io.IOException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * A container's {@code cpu.pressure}, {@code memory.pressure} and {@code io.pressure}, held open. They live in the
@@ -31,25 +29,15 @@ final class PressureFiles {
         this.io = io;
     }
 
-    /** Opens what exists in {@code dir} and adds it to {@code held}; null when no pressure file exists there. */
-    static PressureFiles open(Path dir, List<KernelFile> held) throws IOException {
+    /** Opens what exists in {@code dir} and holds it in {@code files}; null when no pressure file exists there. */
+    static PressureFiles open(Path dir, CgroupFiles files) throws IOException {
         if (dir == null) {
             return null;
         }
-        KernelFile cpu = optional(dir.resolve("cpu.pressure"), held);
-        KernelFile memory = optional(dir.resolve("memory.pressure"), held);
-        KernelFile io = optional(dir.resolve("io.pressure"), held);
+        KernelFile cpu = files.hold(dir, "cpu.pressure", false);
+        KernelFile memory = files.hold(dir, "memory.pressure", false);
+        KernelFile io = files.hold(dir, "io.pressure", false);
         return cpu == null && memory == null && io == null ? null : new PressureFiles(cpu, memory, io);
-    }
-
-    static KernelFile optional(Path path, List<KernelFile> held) throws IOException {
-        try {
-            KernelFile file = KernelFile.open(path, false);
-            held.add(file);
-            return file;
-        } catch (NoSuchFileException e) {
-            return null;
-        }
     }
 
     Pressure read(Scan s) throws IOException {

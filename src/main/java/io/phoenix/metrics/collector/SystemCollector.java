@@ -1,5 +1,7 @@
 package io.phoenix.metrics.collector;
 
+import io.phoenix.metrics.stats.cgroup.ProcStat;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,7 +17,7 @@ import static io.phoenix.metrics.collector.MetricDefinition.gauge;
  * Host CPU, memory and load from /proc (parameter {@code proc-root}, default /proc; a DaemonSet mounts the
  * host's /proc elsewhere). CPU percent is from this collector's own previous reading of /proc/stat.
  */
-public final class HostCollector extends ConfiguredCollector implements SystemMetricsCollector {
+public final class SystemCollector extends ConfiguredCollector implements SystemMetricsCollector {
 
     /** One reading of the host. */
     record Reading(long busyJiffies, long totalJiffies, Double cpuPercent, Long memTotal, Long memAvailable,
@@ -32,17 +34,11 @@ public final class HostCollector extends ConfiguredCollector implements SystemMe
             gauge("host_load5", null, "Load average over 5 minutes.", Reading::load5),
             gauge("host_load15", null, "Load average over 15 minutes.", Reading::load15));
 
-    private Path procRoot = Path.of("/proc");
+    private final Path procRoot;
     private Reading previous;
 
-    @Override
-    public String name() {
-        return "system";
-    }
-
-    @Override
-    public void initialize(CollectorConfig config) {
-        super.initialize(config);
+    public SystemCollector(CollectorConfig config) {
+        super(config);
         this.procRoot = Path.of(config.parameter("proc-root", "/proc"));
     }
 
@@ -59,15 +55,13 @@ public final class HostCollector extends ConfiguredCollector implements SystemMe
 
     /** Parses the three files; the previous reading (or null) gives the CPU percent. */
     static Reading read(String stat, String meminfo, String loadavg, Reading previous) {
-        String cpuLine = stat.lines().filter(l -> l.startsWith("cpu ")).findFirst()
-                .orElseThrow(() -> new IllegalStateException("/proc/stat has no cpu line"));
-        String[] f = cpuLine.trim().split("\\s+");
-        // user nice system idle iowait irq softirq steal (guest time is already inside user and nice)
-        long total = 0;
-        for (int i = 1; i <= Math.min(8, f.length - 1); i++) {
-            total += Long.parseLong(f[i]);
+        ProcStat.CpuTimes cpu = ProcStat.parse(stat.getBytes(StandardCharsets.US_ASCII));
+        if (cpu == null) {
+            throw new IllegalStateException("/proc/stat has no cpu line");
         }
-        long idle = Long.parseLong(f[4]) + (f.length > 5 ? Long.parseLong(f[5]) : 0);
+        // user nice system idle iowait irq softirq steal (guest time is already inside user and nice)
+        long total = cpu.sum(8);
+        long idle = cpu.ticks()[3] + cpu.ticks()[4];
         long busy = total - idle;
         Double percent = null;
         if (previous != null && total > previous.totalJiffies()) {

@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  * 404 will not improve by asking again), and a circuit breaker per endpoint. While the circuit is open, calls
  * fail at once without touching the socket; after {@code circuitDelay} one call probes the engine.
  */
-public final class EngineGuard {
+public final class RuntimeGuard {
 
     /** Settings, from {@code metrics.fault-tolerance.*}. */
     public record Settings(Duration timeout, int retries, Duration retryDelay, Duration circuitDelay,
@@ -31,7 +31,7 @@ public final class EngineGuard {
     private final Duration circuitDelay;
     private final Guard guard;
 
-    public EngineGuard(RuntimeEndpoint endpoint, Settings settings) {
+    public RuntimeGuard(RuntimeEndpoint endpoint, Settings settings) {
         this.circuitName = "runtime:" + endpoint.uri();
         this.circuitDelay = settings.circuitDelay();
         this.guard = Guard.create()
@@ -41,12 +41,12 @@ public final class EngineGuard {
                     .maxRetries(settings.retries())
                     .delay(settings.retryDelay().toMillis(), ChronoUnit.MILLIS)
                     .jitter(Math.max(1, settings.retryDelay().toMillis() / 2), ChronoUnit.MILLIS)
-                    .retryOn(EngineException.Unavailable.class)
+                    .retryOn(RuntimeApiException.Unavailable.class)
                     .withExponentialBackoff().factor(2).maxDelay(settings.retryDelay().toMillis() * 8, ChronoUnit.MILLIS).done()
                     .done()
                 .withCircuitBreaker()
                     .name(circuitName)
-                    .skipOn(EngineException.NotFound.class)
+                    .skipOn(RuntimeApiException.NotFound.class)
                     .requestVolumeThreshold(settings.circuitVolume())
                     .failureRatio(settings.circuitFailureRatio())
                     .delay(settings.circuitDelay().toMillis(), ChronoUnit.MILLIS)

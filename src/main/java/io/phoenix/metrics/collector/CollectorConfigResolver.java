@@ -4,6 +4,9 @@ import io.phoenix.metrics.config.MetricsConfig;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,52 +17,51 @@ import java.util.regex.Pattern;
  * {@code metrics.collectors.<name>.*} over the {@code metrics.*} defaults, checked: a bad value stops start-up
  * with a message naming the key and the value.
  */
-public final class CollectorSettings {
+public final class CollectorConfigResolver {
 
     private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
     /** Labels the agent sets itself; a custom label must not overwrite them. */
     private static final Set<String> RESERVED = Set.of("container_id", "container_name", "image", "runtime", "interface",
             "device", "pod", "namespace", "container");
 
-    private CollectorSettings() {
+    private CollectorConfigResolver() {
     }
 
     /**
-     * Configurations of every instance to create: one per built-in or custom bean name (configured or not), and one
-     * per other configured name with an explicit {@code type}.
-     *
-     * @param knownTypes what the factory can make
-     * @param beanNames  names of collectors that are CDI beans (configured, not made)
+     * Configurations of every instance to create: one per known type (its default instance, configured or not), and
+     * one per other configured name with an explicit {@code type}.
      */
-    public static List<CollectorConfig> resolve(MetricsConfig config, Set<String> knownTypes, Set<String> beanNames) {
+    public static List<CollectorConfig> resolve(MetricsConfig config, Collection<CollectorType> knownTypes) {
         checkDefaults(config);
+        Map<String, CollectorType> types = new LinkedHashMap<>();
+        knownTypes.forEach(t -> types.put(t.name(), t));
         List<CollectorConfig> result = new ArrayList<>();
-        java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>(CollectorFactory.builtInTypes());
-        names.addAll(beanNames);
+        LinkedHashSet<String> names = new LinkedHashSet<>(types.keySet());
         names.addAll(config.collectors().keySet());
         for (String name : names) {
             MetricsConfig.CollectorSettings settings = config.collectors().get(name);
-            String type = settings == null ? name : settings.type().orElse(name);
-            if (!knownTypes.contains(type) && !beanNames.contains(type)) {
+            String typeName = settings == null ? name : settings.type().orElse(name);
+            CollectorType type = types.get(typeName);
+            if (type == null) {
                 throw new IllegalArgumentException("metrics.collectors." + name + (settings != null && settings.type().isPresent()
-                        ? ".type=" + type : "") + ": unknown collector type '" + type + "' (known: "
-                        + String.join(", ", knownTypes) + (beanNames.isEmpty() ? "" : ", " + String.join(", ", beanNames)) + ")");
+                        ? ".type=" + typeName : "") + ": unknown collector type '" + typeName + "' (known: "
+                        + String.join(", ", types.keySet()) + ")");
             }
             result.add(validated(of(name, type, config, settings), "metrics.collectors." + name));
         }
         return result;
     }
 
-    private static CollectorConfig of(String name, String type, MetricsConfig defaults, MetricsConfig.CollectorSettings s) {
+    private static CollectorConfig of(String name, CollectorType type, MetricsConfig defaults, MetricsConfig.CollectorSettings s) {
         Optional<MetricsConfig.CollectorSettings> o = Optional.ofNullable(s);
-        return new CollectorConfig(name, type,
-                o.flatMap(MetricsConfig.CollectorSettings::enabled).orElse(true),
+        return new CollectorConfig(name, type.name(),
+                o.flatMap(MetricsConfig.CollectorSettings::enabled).orElse(type.enabledByDefault()),
                 o.flatMap(MetricsConfig.CollectorSettings::interval).orElse(defaults.collectionInterval()),
                 o.flatMap(MetricsConfig.CollectorSettings::timeout).orElse(defaults.timeout()),
                 o.flatMap(MetricsConfig.CollectorSettings::retryAttempts).orElse(defaults.retryAttempts()),
                 o.flatMap(MetricsConfig.CollectorSettings::retryDelay).orElse(defaults.retryDelay()),
                 o.map(MetricsConfig.CollectorSettings::customLabels).orElse(Map.of()),
-                parameters(type, defaults, o.map(MetricsConfig.CollectorSettings::parameters).orElse(Map.of())));
+                parameters(type.name(), defaults, o.map(MetricsConfig.CollectorSettings::parameters).orElse(Map.of())));
     }
 
     /** The host collector reads the same /proc as the cgroup source unless told otherwise (a DaemonSet's /host/proc). */

@@ -11,7 +11,7 @@ import java.util.Optional;
  * @param action   Docker's Action, e.g. "start", "die", or "health_status: healthy" (the part before ':' is kept)
  * @param timeNano engine time of the event, used to resume the stream with {@code since}
  */
-public record EngineEvent(String action, String containerId, long timeNano) {
+public record RuntimeEvent(String action, String containerId, long timeNano) {
 
     /** What discovery does about an event. Closed set: the inventory either re-reads the container or drops it. */
     public sealed interface Reaction permits Refresh, Remove, Ignore {
@@ -27,7 +27,7 @@ public record EngineEvent(String action, String containerId, long timeNano) {
     }
 
     /** Empty for events that are not about a container (the stream is filtered, but engines differ). */
-    public static Optional<EngineEvent> parse(JsonObject json) {
+    public static Optional<RuntimeEvent> parse(JsonObject json) {
         String type = json.getValue("Type") instanceof String t ? t : null;
         if (type != null && !type.equals("container")) {
             return Optional.empty();
@@ -42,7 +42,7 @@ public record EngineEvent(String action, String containerId, long timeNano) {
         String verb = (colon < 0 ? action : action.substring(0, colon)).trim().toLowerCase(Locale.ROOT);
         long timeNano = json.getValue("timeNano") instanceof Number n ? n.longValue()
                 : json.getValue("time") instanceof Number t ? t.longValue() * 1_000_000_000L : 0L;
-        return Optional.of(new EngineEvent(verb, id, timeNano));
+        return Optional.of(new RuntimeEvent(verb, id, timeNano));
     }
 
     /**

@@ -12,12 +12,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The recorded event streams of a create, start, healthcheck, rename, stop, remove on each engine. */
-class EngineEventTest {
+class RuntimeEventTest {
 
     private static List<String> reactions(String stream) {
         JsonObjectFramer framer = new JsonObjectFramer();
         return framer.feed(Recorded.bytes(stream)).stream()
-                .map(EngineEvent::parse)
+                .map(RuntimeEvent::parse)
                 .flatMap(Optional::stream)
                 .map(e -> e.action() + "=" + e.reaction().getClass().getSimpleName())
                 .toList();
@@ -43,19 +43,19 @@ class EngineEventTest {
     @Test
     void idAndTimeComeFromTheEvent() {
         JsonObject first = new JsonObjectFramer().feed(Recorded.bytes("podman-events.jsonl")).get(0);
-        EngineEvent event = EngineEvent.parse(first).orElseThrow();
+        RuntimeEvent event = RuntimeEvent.parse(first).orElseThrow();
         assertEquals(first.getJsonObject("Actor").getString("ID"), event.containerId());
         assertEquals(first.getLong("timeNano"), event.timeNano());
-        assertEquals(new EngineEvent.Refresh(event.containerId()), event.reaction());
+        assertEquals(new RuntimeEvent.Refresh(event.containerId()), event.reaction());
     }
 
     @Test
     void nonContainerAndIncompleteEventsAreSkipped() {
-        assertTrue(EngineEvent.parse(new JsonObject().put("Type", "image").put("Action", "pull")
+        assertTrue(RuntimeEvent.parse(new JsonObject().put("Type", "image").put("Action", "pull")
                 .put("Actor", new JsonObject().put("ID", "busybox"))).isEmpty());
-        assertTrue(EngineEvent.parse(new JsonObject().put("Type", "container").put("Action", "start")).isEmpty());
+        assertTrue(RuntimeEvent.parse(new JsonObject().put("Type", "container").put("Action", "start")).isEmpty());
         // Pre-1.22 shape: no Type/Actor, only status and id.
-        assertEquals("abc", EngineEvent.parse(new JsonObject().put("status", "die").put("id", "abc").put("time", 5))
+        assertEquals("abc", RuntimeEvent.parse(new JsonObject().put("status", "die").put("id", "abc").put("time", 5))
                 .orElseThrow().containerId());
     }
 }

@@ -1,8 +1,8 @@
 package io.phoenix.metrics.stats;
 
-import io.phoenix.metrics.discovery.Backoff;
+import io.phoenix.metrics.runtime.Backoff;
 import io.phoenix.metrics.discovery.ContainerInfo;
-import io.phoenix.metrics.runtime.EngineClient;
+import io.phoenix.metrics.runtime.RuntimeClient;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.mutiny.core.Vertx;
 import org.jboss.logging.Logger;
@@ -17,13 +17,13 @@ import java.util.function.Consumer;
  * Docker: {@code /containers/{id}/stats?stream=true} per running container, one object per second from the
  * engine. A stream that breaks while its container is still wanted is re-opened after a delay.
  */
-final class PerContainerStatsSource implements StatsSource {
+final class DockerPerContainerStatsSource implements StatsSource {
 
-    private static final Logger LOG = Logger.getLogger(PerContainerStatsSource.class);
+    private static final Logger LOG = Logger.getLogger(DockerPerContainerStatsSource.class);
     static final long CIRCUIT_POLL_MILLIS = 1000;
 
     private final Vertx vertx;
-    private final EngineClient client;
+    private final RuntimeClient client;
     private final Consumer<StatsSample> sink;
     private final Backoff reopen;
     private final Duration staleAfter;
@@ -32,7 +32,7 @@ final class PerContainerStatsSource implements StatsSource {
     private final Set<String> wanted = ConcurrentHashMap.newKeySet();
     private final Map<String, Cancellable> streams = new ConcurrentHashMap<>();
 
-    PerContainerStatsSource(Vertx vertx, EngineClient client, Consumer<StatsSample> sink, Backoff reopen, Duration staleAfter) {
+    DockerPerContainerStatsSource(Vertx vertx, RuntimeClient client, Consumer<StatsSample> sink, Backoff reopen, Duration staleAfter) {
         this.vertx = vertx;
         this.client = client;
         this.sink = sink;

@@ -1,4 +1,4 @@
-package io.phoenix.metrics.discovery;
+package io.phoenix.metrics.runtime;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;

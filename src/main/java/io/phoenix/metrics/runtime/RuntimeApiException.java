@@ -4,21 +4,21 @@ package io.phoenix.metrics.runtime;
  * What can go wrong talking to an engine. The set is closed on purpose: callers decide per kind whether the
  * endpoint is down (reconnect with backoff), answering garbage (mark it failing) or a container is gone.
  */
-public abstract sealed class EngineException extends RuntimeException {
+public abstract sealed class RuntimeApiException extends RuntimeException {
 
-    private EngineException(String message, Throwable cause) {
+    private RuntimeApiException(String message, Throwable cause) {
         super(message, cause);
     }
 
     /** The socket is missing, refuses connections, denies permission, or dropped the connection. */
-    public static final class Unavailable extends EngineException {
+    public static final class Unavailable extends RuntimeApiException {
         public Unavailable(String message, Throwable cause) {
             super(message, cause);
         }
     }
 
     /** The engine answered, but not with what the API promises (HTTP error, non-JSON, wrong shape). */
-    public static final class Protocol extends EngineException {
+    public static final class Protocol extends RuntimeApiException {
         public Protocol(String message) {
             super(message, null);
         }
@@ -29,14 +29,14 @@ public abstract sealed class EngineException extends RuntimeException {
     }
 
     /** The endpoint's circuit breaker is open: the request was not sent. */
-    public static final class CircuitOpen extends EngineException {
+    public static final class CircuitOpen extends RuntimeApiException {
         public CircuitOpen(String message) {
             super(message, null);
         }
     }
 
     /** HTTP 404 for an object that is gone, typically a container removed between two requests. */
-    public static final class NotFound extends EngineException {
+    public static final class NotFound extends RuntimeApiException {
         public NotFound(String message) {
             super(message, null);
         }

@@ -1,8 +1,8 @@
 package io.phoenix.metrics.stats;
 
-import io.phoenix.metrics.discovery.Backoff;
+import io.phoenix.metrics.runtime.Backoff;
 import io.phoenix.metrics.discovery.ContainerInfo;
-import io.phoenix.metrics.runtime.EngineClient;
+import io.phoenix.metrics.runtime.RuntimeClient;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.mutiny.core.Vertx;
 import org.jboss.logging.Logger;
@@ -18,12 +18,12 @@ import java.util.function.Consumer;
  * answers every 5 s). Open while at least one container is tracked; samples of untracked ids are dropped so a
  * removed container cannot come back through a late report.
  */
-final class EndpointStatsSource implements StatsSource {
+final class PodmanAllContainersStatsSource implements StatsSource {
 
-    private static final Logger LOG = Logger.getLogger(EndpointStatsSource.class);
+    private static final Logger LOG = Logger.getLogger(PodmanAllContainersStatsSource.class);
 
     private final Vertx vertx;
-    private final EngineClient client;
+    private final RuntimeClient client;
     private final String path;
     private final Consumer<StatsSample> sink;
     private final Backoff reopen;
@@ -35,7 +35,7 @@ final class EndpointStatsSource implements StatsSource {
 
     private final boolean netIoSwapped;
 
-    EndpointStatsSource(Vertx vertx, EngineClient client, String podmanVersion, Duration interval, Consumer<StatsSample> sink,
+    PodmanAllContainersStatsSource(Vertx vertx, RuntimeClient client, String podmanVersion, Duration interval, Consumer<StatsSample> sink,
                         Backoff reopen, Duration staleAfter) {
         this.vertx = vertx;
         this.client = client;
@@ -86,7 +86,7 @@ final class EndpointStatsSource implements StatsSource {
             return;
         }
         if (client.guard().isOpen()) {
-            vertx.setTimer(PerContainerStatsSource.CIRCUIT_POLL_MILLIS, t -> openWhenCircuitAllows());
+            vertx.setTimer(DockerPerContainerStatsSource.CIRCUIT_POLL_MILLIS, t -> openWhenCircuitAllows());
         } else {
             open();
         }
