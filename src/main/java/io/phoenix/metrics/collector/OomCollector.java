@@ -38,10 +38,13 @@ public final class OomCollector extends TableCollector {
 
     static Integer oomKilled(ContainerSnapshot s) {
         ContainerState state = s.container().state();
-        if (s.container().oomKilled() == null || (state != ContainerState.EXITED && state != ContainerState.DEAD)) {
+        // Docker and Podman say OOMKilled; CRI runtimes give the reason "OOMKilled"
+        Boolean killed = s.container().oomKilled() != null ? s.container().oomKilled()
+                : s.container().exitReason() != null ? Boolean.valueOf("OOMKilled".equals(s.container().exitReason())) : null;
+        if (killed == null || (state != ContainerState.EXITED && state != ContainerState.DEAD)) {
             return null;
         }
-        return s.container().oomKilled() ? 1 : 0;
+        return killed ? 1 : 0;
     }
 
     public OomCollector(CollectorConfig config) {

@@ -54,6 +54,7 @@ public final class ContainerParser {
                 pid == null || pid <= 0 ? null : pid,
                 runtime,
                 endpoint,
+                null,
                 state == null || !(state.getValue("OOMKilled") instanceof Boolean killed) ? null : killed,
                 memoryLimit(object(inspect, "HostConfig")));
     }

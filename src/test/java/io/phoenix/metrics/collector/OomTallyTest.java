@@ -32,7 +32,7 @@ class OomTallyTest {
     private static ContainerInfo container(String id, String name, ContainerState state, Instant finishedAt, Boolean oomKilled) {
         return new ContainerInfo(id + "0".repeat(60), name, "busybox:local", Map.of("team", "a", "io.kubernetes.pod.name", "web-0"),
                 state, T0, T0, finishedAt, 0, finishedAt == null ? null : 137, HealthStatus.NONE, null, RuntimeKind.DOCKER,
-                "unix:///d.sock", oomKilled, 16L << 20);
+                "unix:///d.sock", null, oomKilled, 16L << 20);
     }
 
     private void kernelSays(ContainerInfo c, long oomKills) {
@@ -50,7 +50,7 @@ class OomTallyTest {
         tally.onChange(new InventoryChange.Added(container("aaaa", "web", ContainerState.RUNNING, null, false)));
         Map<String, String> labels = tally.byName().keySet().iterator().next();
         assertEquals(Map.of("container_name", "web", "image", "busybox:local", "runtime", "docker", "pod", "web-0",
-                "namespace", "", "container", "", "container_label_team", "a"), labels);
+                "namespace", "", "container", "", "pod_uid", "", "container_label_team", "a"), labels);
         assertFalse(labels.containsKey("container_id"));
         assertEquals(0, count("web"), "a present name is there at 0, so increase() sees the first kill");
     }
