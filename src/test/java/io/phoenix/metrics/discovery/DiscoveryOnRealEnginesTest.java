@@ -237,8 +237,8 @@ class DiscoveryOnRealEnginesTest {
             List<String> states = given().get("/api/containers?state=running").then().extract().path("state");
             assertTrue(states.stream().allMatch("running"::equals));
 
-            given().get("/api/containers?runtime=containerd").then().statusCode(400)
-                    .body("message", containsString("docker, podman"));
+            given().get("/api/containers?runtime=rkt").then().statusCode(400)
+                    .body("message", containsString("docker, podman, containerd, cri-o"));
             given().get("/api/containers?state=sleeping").then().statusCode(400).body("message", containsString("running"));
             given().get("/api/containers/no-such-container-anywhere").then().statusCode(404)
                     .body("error", equalTo("Not Found"));
