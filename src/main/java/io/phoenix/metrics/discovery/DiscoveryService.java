@@ -23,6 +23,8 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -59,10 +61,12 @@ public class DiscoveryService {
                 ft.circuitDelay(), ft.circuitVolume(), ft.circuitFailureRatio());
         EngineClient.Options options = new EngineClient.Options(config.apiVersion(), discovery.requestTimeout(),
                 MAX_CONNECTIONS_PER_ENDPOINT, discovery.keepAlive());
+        Map<String, EndpointWatcher> byUri = new ConcurrentHashMap<>();
         watchers = endpoints.stream()
                 .map(endpoint -> new EndpointWatcher(vertx, new EngineClient(vertx, endpoint, options,
-                        new EngineGuard(endpoint, guarding), error -> countError(endpoint, error)), inventory, backoff))
+                        new EngineGuard(endpoint, guarding), error -> countError(endpoint, error, byUri)), inventory, backoff))
                 .toList();
+        watchers.forEach(w -> byUri.put(w.endpoint().uri(), w));
         for (EndpointWatcher watcher : watchers) {
             EngineGuard guard = watcher.client().guard();
             Gauge.builder("phoenix_runtime_circuit_state", guard, g -> switch (g.circuitState()) {
@@ -92,7 +96,11 @@ public class DiscoveryService {
     }
 
     /** Failed requests and streams per endpoint and kind (unavailable, protocol, circuit_open). */
-    private void countError(RuntimeEndpoint endpoint, EngineException error) {
+    private void countError(RuntimeEndpoint endpoint, EngineException error, Map<String, EndpointWatcher> byUri) {
+        EndpointWatcher watcher = byUri.get(endpoint.uri());
+        if (error instanceof EngineException.TooLarge tooLarge && watcher != null) {
+            watcher.tooLarge(tooLarge); // found by the stats streams as well as by discovery: the endpoint is failing
+        }
         String kind = error.getClass().getSimpleName().replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
         Counter.builder("phoenix_runtime_errors").description("Failed requests and streams to a runtime endpoint, by kind.")
                 .tag("endpoint", endpoint.uri()).tag("kind", kind).register(meters).increment();

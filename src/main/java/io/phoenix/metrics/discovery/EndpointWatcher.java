@@ -13,6 +13,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.core.Vertx;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -49,7 +50,13 @@ final class EndpointWatcher {
     private final Backoff backoff;
     private final String endpointUri;
 
+    /** After an input over a cap the endpoint stays failing this long, even if the next list is fine. */
+    private static final long CAPPED_HOLD_NANOS = Duration.ofMinutes(1).toNanos();
+
     private final Map<String, Long> generations = new ConcurrentHashMap<>();
+    private final InspectCoalescer inspects = new InspectCoalescer();
+    private final LogLimiter warnings;
+    private volatile long cappedAt;
     private final Map<String, String> listKeys = new ConcurrentHashMap<>();
 
     private volatile EndpointStatus status;
@@ -70,6 +77,7 @@ final class EndpointWatcher {
         this.backoff = backoff;
         this.endpointUri = client.endpoint().uri();
         this.status = EndpointStatus.connecting(client.endpoint());
+        this.warnings = new LogLimiter(LOG, endpointUri);
     }
 
     RuntimeEndpoint endpoint() {
@@ -146,7 +154,7 @@ final class EndpointWatcher {
             update(s -> s.withLastEvent(Instant.now()));
             EngineEvent.Reaction reaction = event.reaction();
             if (reaction instanceof EngineEvent.Refresh refresh) {
-                refresh(refresh.containerId()).subscribe().with(ignored -> { });
+                inspect(refresh.containerId()).subscribe().with(ignored -> { }, this::refused);
             } else if (reaction instanceof EngineEvent.Remove remove) {
                 removed(remove.containerId());
             }
@@ -176,7 +184,8 @@ final class EndpointWatcher {
 
     /** Periodic full list; skipped while disconnected because the reconnect path lists anyway. */
     Uni<Void> resync() {
-        if (stopped || status.state() != EndpointState.UP) {
+        warnings.flush();
+        if (stopped || status.state() != EndpointState.UP && !isCapped()) {
             return Uni.createFrom().voidItem();
         }
         return listAll()
@@ -211,15 +220,23 @@ final class EndpointWatcher {
                 }
             }
             return Multi.createFrom().iterable(toInspect)
-                    .onItem().transformToUni(this::refresh).merge(INSPECT_CONCURRENCY)
+                    .onItem().transformToUni(id -> inspect(id).onFailure().invoke(this::refused).onFailure().recoverWithNull())
+                    .merge(INSPECT_CONCURRENCY)
                     .collect().last()
                     .replaceWithVoid();
         });
     }
 
-    /** Inspects one container and applies the answer unless a newer inspect or a removal overtook it. */
-    private Uni<Void> refresh(String id) {
-        return refresh(id, 0);
+    /** Inspects one container, coalesced with other requests for it; applied unless a removal overtook it. */
+    private Uni<Void> inspect(String id) {
+        return inspects.submit(id, () -> refresh(id, 0));
+    }
+
+    /** An inspect the coalescer would not take (over a cap): counted; the resync asks again. */
+    private void refused(Throwable error) {
+        if (error instanceof EngineException engineError) {
+            client.report(engineError);
+        }
     }
 
     private Uni<Void> refresh(String id, int attempt) {
@@ -228,7 +245,11 @@ final class EndpointWatcher {
         return client.inspect(id)
                 .invoke(json -> {
                     if (isCurrent(id, generation)) {
-                        inventory.put(ContainerParser.fromInspect(json, engine.kind(), endpointUri));
+                        ContainerCaps.Trimmed trimmed = ContainerCaps.trim(ContainerParser.fromInspect(json, engine.kind(), endpointUri));
+                        inventory.put(trimmed.container());
+                        if (trimmed.cut() != null) {
+                            client.report(trimmed.cut());
+                        }
                     }
                 })
                 .replaceWithVoid()
@@ -258,12 +279,12 @@ final class EndpointWatcher {
             recordError(error); // an open circuit is not news: what opened it is the last error
         }
         if (attempt >= INSPECT_RETRIES) {
-            LOG.warnf("%s: inspect %s failed (%s); the next event or resync tries again", endpointUri, id, message(error));
+            warnings.warn("inspect", "inspect " + id + " failed (" + message(error) + "); the next event or resync tries again");
             return;
         }
         long delay = circuitOpen ? client.guard().circuitDelay().toMillis() : backoff.delay(attempt).toMillis();
         LOG.debugf("%s: inspect %s failed (%s); again in %d ms", endpointUri, id, message(error), delay);
-        vertx.setTimer(delay, timer -> refresh(id, attempt + 1).subscribe().with(ignored -> { }));
+        vertx.setTimer(delay, timer -> inspects.submit(id, () -> refresh(id, attempt + 1)).subscribe().with(ignored -> { }, this::refused));
     }
 
     private boolean isCurrent(String id, long generation) {
@@ -278,6 +299,9 @@ final class EndpointWatcher {
     }
 
     private void markUp() {
+        if (isCapped()) {
+            return; // what was over a cap keeps it failing for a while: the next list is often fine
+        }
         if (status.state() != EndpointState.UP) {
             LOG.infof("%s: up, following events", endpointUri);
         }
@@ -291,10 +315,21 @@ final class EndpointWatcher {
         }
         EndpointState next = error instanceof EngineException.Protocol ? EndpointState.FAILING : EndpointState.UNAVAILABLE;
         if (status.state() != next) {
-            LOG.warnf("%s: %s: %s", endpointUri, next.label(), message(error));
+            warnings.warn(next.label(), next.label() + ": " + message(error));
         }
         Instant now = Instant.now();
         update(s -> s.withState(next, now).withError(message(error), now));
+    }
+
+    /** Told of every input over a cap on this endpoint, wherever it was found (lists, inspects, streams). */
+    void tooLarge(EngineException.TooLarge error) {
+        cappedAt = System.nanoTime();
+        markError(error);
+    }
+
+    private boolean isCapped() {
+        long at = cappedAt;
+        return at != 0 && System.nanoTime() - at < CAPPED_HOLD_NANOS;
     }
 
     private void recordError(Throwable error) {

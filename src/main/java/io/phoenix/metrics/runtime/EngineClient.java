@@ -90,7 +90,8 @@ public final class EngineClient implements AutoCloseable {
 
     /** Every container, running or not. */
     public Uni<JsonArray> listContainers() {
-        return get("/containers/json?all=true").map(body -> decode(body, "/containers/json", JsonArray.class));
+        return get("/containers/json?all=true", InputCaps.MAX_LIST_BYTES,
+                body -> InputCaps.requireListSize(decode(body, "/containers/json", JsonArray.class)));
     }
 
     /** Fails with {@link EngineException.NotFound} when the container is gone. */
@@ -153,7 +154,7 @@ public final class EngineClient implements AutoCloseable {
         }
         Multi<JsonObject> objects = response.toMulti()
                 .onFailure().transform(e -> unavailable(uri, e))
-                .onItem().transformToIterable(chunk -> framer.feed(chunk.getDelegate()))
+                .onItem().transformToIterable(chunk -> InputCaps.feed(framer, chunk.getDelegate(), uri, errors))
                 .onCancellation().invoke(() -> {
                     // We asked for the end: the reset's own "stream reset" error is expected, not news.
                     response.getDelegate().exceptionHandler(ignored -> { });
@@ -166,17 +167,25 @@ public final class EngineClient implements AutoCloseable {
         return Multi.createBy().concatenating().streams(objects, truncation);
     }
 
-    private Uni<JsonObject> getObject(String path) {
-        return get(path).map(body -> decode(body, path, JsonObject.class));
+    /** Counts an error found outside this client's own requests (an input over a cap), as its own are. */
+    public void report(EngineException error) {
+        errors.accept(error);
     }
 
-    private Uni<Buffer> get(String path) {
+    private Uni<JsonObject> getObject(String path) {
+        return get(path, InputCaps.MAX_BODY_BYTES, body -> decode(body, path, JsonObject.class));
+    }
+
+    /** Garbage in the body (not JSON, too deep, too long) is counted too, but does not open the circuit. */
+    private <T> Uni<T> get(String path, int maxBytes, java.util.function.Function<Buffer, T> decoder) {
         String uri = apiPrefix + path;
         return guard.call(() -> web.request(HttpMethod.GET, server, 80, "localhost", uri)
                         .timeout(timeoutMillis)
+                        .as(CappedBody.of(maxBytes, uri))
                         .send()
                         .onFailure().transform(e -> unavailable(uri, e))
                         .map(response -> checked(uri, response)))
+                .map(decoder)
                 .onFailure().transform(e -> counted(uri, e));
     }
 
@@ -236,6 +245,7 @@ public final class EngineClient implements AutoCloseable {
     }
 
     private static <T> T decode(Buffer body, String path, Class<T> type) {
+        InputCaps.requireShallow(body.getDelegate(), path);
         Object value;
         try {
             value = body.toJson();
@@ -252,6 +262,9 @@ public final class EngineClient implements AutoCloseable {
     private EngineException unavailable(String uri, Throwable cause) {
         if (cause instanceof EngineException engineException) {
             return engineException;
+        }
+        if (cause != null && cause.getCause() instanceof EngineException.TooLarge tooLarge) {
+            return tooLarge; // a capped body fails the web client's pipe, which wraps the reason
         }
         return new EngineException.Unavailable("GET " + uri + ": " + describe(cause), cause);
     }
