@@ -18,7 +18,7 @@ public final class InputCaps {
     /** One object of a stream (event, stats sample); a bigger one is skipped. */
     public static final int MAX_STREAM_OBJECT_BYTES = 4 * 1024 * 1024;
     /** An oversize stream object longer than this (say, one endless object) fails the stream instead. */
-    public static final long MAX_SKIPPED_BYTES = 64L * 1024 * 1024;
+    public static final long MAX_SKIPPED_BYTES = 16L * 1024 * 1024;
     /** Nesting of objects and arrays in any engine JSON; real answers nest under 10. */
     public static final int MAX_JSON_DEPTH = 64;
     /** Body of {@code /containers/json}. */
