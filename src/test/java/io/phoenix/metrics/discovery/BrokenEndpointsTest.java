@@ -9,6 +9,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.net.SocketAddress;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -31,6 +32,7 @@ import static org.hamcrest.Matchers.equalTo;
  * Endpoints a real engine cannot imitate: one that answers HTML instead of JSON, and a stale socket file with
  * nobody listening (an engine killed with -9). Each is reported as such while the real Docker beside them works.
  */
+@Tag("engine")
 @QuarkusTest
 @TestProfile(BrokenEndpointsTest.Profile.class)
 class BrokenEndpointsTest {

@@ -6,6 +6,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Discovery against the real Docker and Podman that scripts/runtimes.sh starts. Resync runs every 10 minutes
  * in the test profile, so anything seen within 2 s here came through the event stream.
  */
+@Tag("engine")
 @QuarkusTest
 class DiscoveryOnRealEnginesTest {
 

@@ -3,6 +3,7 @@ package io.phoenix.metrics.exposition;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -10,6 +11,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Every test of {@link MetricsOnRealEnginesTest} again, with the numbers from the engines' stats streams. */
+@Tag("engine")
 @QuarkusTest
 @TestProfile(MetricsFromEngineApisTest.ApiSource.class)
 class MetricsFromEngineApisTest extends MetricsOnRealEnginesTest {

@@ -7,6 +7,7 @@ import io.phoenix.metrics.testing.Scrape;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * source (auto: the cgroup files where readable, as on these machines). {@link MetricsFromEngineApisTest} runs the
  * same against the engines' stats streams.
  */
+@Tag("engine")
 @QuarkusTest
 class MetricsOnRealEnginesTest {
 

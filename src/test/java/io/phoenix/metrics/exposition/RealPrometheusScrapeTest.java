@@ -13,6 +13,7 @@ import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -43,6 +44,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * it). What Prometheus stored is compared with what the agent serves and with what the engines were given,
  * including a container label value full of characters that need escaping.
  */
+@Tag("engine")
 @QuarkusTest
 @TestProfile(RealPrometheusScrapeTest.WithNoteLabel.class)
 class RealPrometheusScrapeTest {

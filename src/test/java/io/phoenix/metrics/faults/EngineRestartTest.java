@@ -9,6 +9,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import io.vertx.core.json.JsonObject;
 import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;
@@ -38,6 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * /metrics answers 200; the endpoints go unavailable with their circuits open; within 10 s of the engines' return
  * the agent is back on its own, its stats streams re-opened, and it holds no more file descriptors than before.
  */
+@Tag("engine")
 @QuarkusTest
 @TestProfile(EngineRestartTest.QuickCircuit.class)
 class EngineRestartTest {

@@ -8,6 +8,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -27,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * stream and an event stream that stops mid-object are each counted against the fake endpoint; nothing crashes;
  * the fake's healthy container and Docker's containers keep their numbers.
  */
+@Tag("engine")
 @QuarkusTest
 @TestProfile(GarbageEngineTest.Profile.class)
 class GarbageEngineTest {

@@ -7,6 +7,7 @@ import io.phoenix.metrics.testing.Scrape;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.net.URL;
@@ -28,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The built-in live page (/) in a real headless Chromium, fed over SSE by real containers on Docker. */
+@Tag("engine")
 @QuarkusTest
 class LivePageTest {
 

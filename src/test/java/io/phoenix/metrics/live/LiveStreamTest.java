@@ -6,6 +6,7 @@ import io.phoenix.metrics.testing.SseClient;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.net.URL;
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The SSE endpoints against real containers. The collection interval is 1 s here. */
+@Tag("engine")
 @QuarkusTest
 class LiveStreamTest {
 

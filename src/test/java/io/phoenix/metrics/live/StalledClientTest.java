@@ -7,6 +7,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.OutputStream;
@@ -24,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A client that connects and never reads. Ticks are fast here (50 ms) so socket buffers fill within seconds; the
  * agent must then drop it (and count that) instead of queueing without bound.
  */
+@Tag("engine")
 @QuarkusTest
 @TestProfile(StalledClientTest.FastTicks.class)
 class StalledClientTest {

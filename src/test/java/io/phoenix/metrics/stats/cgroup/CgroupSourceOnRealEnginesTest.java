@@ -12,6 +12,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,6 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The cgroup source on the real Docker and Podman of scripts/runtimes.sh, checked against the engines' own stats API
  * and against the kernel. Samples in the store come from the cgroup source only: the profile sets metrics.source=cgroup.
  */
+@Tag("engine")
 @QuarkusTest
 @TestProfile(CgroupSourceOnRealEnginesTest.CgroupSource.class)
 class CgroupSourceOnRealEnginesTest {
