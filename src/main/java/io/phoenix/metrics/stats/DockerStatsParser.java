@@ -97,7 +97,7 @@ public final class DockerStatsParser {
         }
         List<StatsSample.Network> result = new ArrayList<>(networks.size());
         for (Map.Entry<String, Object> entry : new TreeMap<>(networks.getMap()).entrySet()) {
-            if (!(entry.getValue() instanceof JsonObject n)) {
+            if (!(networks.getValue(entry.getKey()) instanceof JsonObject n)) { // getValue wraps a raw map
                 throw new EngineException.Protocol("stats: networks." + entry.getKey() + " is not an object");
             }
             Long rx = Json.number(n, "rx_bytes");
