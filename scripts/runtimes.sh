@@ -20,6 +20,9 @@ WAIT_SECONDS=${PHOENIX_RUNTIME_WAIT:-60}
 # RealPrometheusScrapeTest runs itself on loopback (the packaged service is not started).
 # chromium, chromium-driver: LivePageTest drives the built-in page in headless Chromium.
 PACKAGES=(docker.io podman runc busybox-static netavark aardvark-dns curl prometheus chromium chromium-driver)
+# kubectl (Debian's kubernetes-client) renders the kustomizations in k8s/ for KustomizeTest; a kubectl already on
+# PATH (another vendor's package) does as well, and would conflict with Debian's over /usr/bin/kubectl.
+command -v kubectl >/dev/null || PACKAGES+=(kubernetes-client)
 # The same test image under two names on each engine, so tests can use either spelling.
 DOCKER_IMAGES=(busybox:local localhost/busybox:latest)
 PODMAN_IMAGES=(localhost/busybox:latest localhost/busybox:local)

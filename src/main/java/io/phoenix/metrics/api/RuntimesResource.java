@@ -40,7 +40,7 @@ public class RuntimesResource {
         List<EndpointStatus> statuses = discovery.statuses().stream()
                 .map(s -> s.withStatsStreams(stats.openStreams(s.socket()))).toList();
         int reachable = (int) statuses.stream().filter(s -> s.state() == EndpointState.UP).count();
-        CgroupSampler.Decision decision = cgroup.decision();
+        io.phoenix.metrics.stats.cgroup.SourceChoice decision = cgroup.decision();
         return new RuntimesView(statuses.size(), reachable, reachable > 0 ? null : discovery.noneReachableMessage(),
                 decision.cgroup() ? "cgroup" : "api", decision.reason(), statuses);
     }

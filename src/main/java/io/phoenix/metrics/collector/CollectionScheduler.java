@@ -1,51 +1,42 @@
 package io.phoenix.metrics.collector;
 
-import jakarta.interceptor.Interceptor;
-import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.Iterator;
-import io.phoenix.metrics.stats.SampleStore;
-import io.phoenix.metrics.discovery.InventoryChange;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.phoenix.metrics.config.MetricsConfig;
 import io.phoenix.metrics.discovery.ContainerInfo;
 import io.phoenix.metrics.discovery.ContainerInventory;
+import io.phoenix.metrics.discovery.InventoryChange;
+import io.phoenix.metrics.stats.SampleStore;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.faulttolerance.api.Guard;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.jboss.logging.Logger;
+import jakarta.interceptor.Interceptor;
 
-import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Runs each enabled collector at its own interval on a worker thread (a custom collector may block) and writes
- * what it returns to the {@link MetricStore}. A tick that finds the previous one still running is skipped.
- *
- * <p>Container collectors also run for one container as soon as it has a new sample or its record changed, so
- * /metrics is as fresh as the engine's stream and a new container shows at once, not at the next tick. Those
- * containers are queued (de-duplicated) and drained by one worker at a time.
+ * The one collection path. Three things ask for values: each enabled collector's timer (every container, or the
+ * host), a new sample of a container, and a change of its record (so a new container shows within milliseconds of
+ * its start event). All of them end in {@link #collect}: one collector over some containers, run through that
+ * collector's {@link GuardedRun} (timeout, retries, duration, errors, health) on a worker thread, written to the
+ * {@link MetricStore}. A removed container's values leave the store here, and only here.
  */
 @ApplicationScoped
 public class CollectionScheduler {
-
-    private static final Logger LOG = Logger.getLogger(CollectionScheduler.class);
 
     @Inject
     CollectorRegistry registry;
@@ -59,85 +50,32 @@ public class CollectionScheduler {
     MetricsConfig config;
     @Inject
     MeterRegistry meters;
-
-    private final Map<String, CollectorHealth> health = new ConcurrentHashMap<>();
-    private final Map<String, AtomicBoolean> running = new ConcurrentHashMap<>();
-    private final Map<String, Guard> guards = new ConcurrentHashMap<>();
-    private final List<Long> timers = new CopyOnWriteArrayList<>();
-    private final Set<String> dirty = ConcurrentHashMap.newKeySet();
-    /** When each container was last refreshed by a sample or change (nanoTime): the periodic pass skips those. */
-    private final Map<String, Long> refreshedAt = new ConcurrentHashMap<>();
-    private final AtomicBoolean draining = new AtomicBoolean();
-    private volatile boolean started;
-
     @Inject
     SampleStore samples;
+
+    private final Map<String, GuardedRun> runs = new ConcurrentHashMap<>();
+    private final Map<String, AtomicBoolean> ticking = new ConcurrentHashMap<>();
+    private final List<Long> timers = new CopyOnWriteArrayList<>();
+    /** Containers waiting to be recomputed after a sample or a change; de-duplicated, drained by one worker at a time. */
+    private final Set<String> dirty = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean draining = new AtomicBoolean();
+    /** When each container was last recomputed from a sample or change (nanoTime): its timer pass skips it. */
+    private final Map<String, Long> computedAt = new ConcurrentHashMap<>();
+    private volatile boolean started;
 
     /** After discovery (default priority) has started, so the first tick already sees containers. */
     void start(@Observes @Priority(Interceptor.Priority.APPLICATION + 100) StartupEvent event) {
         registry.initializeAll();
         for (MetricsCollector collector : registry.collectors()) {
-            CollectorConfig c = collector.config();
-            health.put(c.name(), new CollectorHealth(c.name(), config.unhealthyAfter()));
-            store.declare(c.name());
-            if (!c.enabled()) {
-                continue;
+            store.declare(collector.name());
+            if (collector.config().enabled()) {
+                runs.put(collector.name(), new GuardedRun(collector.config(), config.unhealthyAfter(), meters));
+                ticking.put(collector.name(), new AtomicBoolean());
+                timers.add(vertx.setPeriodic(0, collector.config().interval().toMillis(), id -> tick(collector)));
             }
-            running.put(c.name(), new AtomicBoolean());
-            timers.add(vertx.setPeriodic(0, c.interval().toMillis(), id -> tick(collector)));
         }
-        samples.onSample(this::refreshSoon);
+        samples.onSample(this::recomputeSoon);
         started = true;
-    }
-
-    void onInventoryChange(@Observes InventoryChange change) {
-        if (!(change instanceof InventoryChange.Removed)) {
-            refreshSoon(change.container().id());
-        }
-    }
-
-    /** Queues one container for its container collectors; cheap, called from event loops. */
-    private void refreshSoon(String containerId) {
-        if (!started) {
-            return;
-        }
-        dirty.add(containerId);
-        if (draining.compareAndSet(false, true)) {
-            vertx.executeBlocking(Uni.createFrom().item(() -> {
-                drain();
-                return null;
-            }), false).subscribe().with(ignored -> { }, error -> draining.set(false));
-        }
-    }
-
-    private void drain() {
-        do {
-            for (Iterator<String> it = dirty.iterator(); it.hasNext(); ) {
-                String id = it.next();
-                it.remove();
-                inventory.get(id).ifPresent(this::refresh);
-            }
-            draining.set(false);
-        } while (!dirty.isEmpty() && draining.compareAndSet(false, true));
-    }
-
-    private void refresh(ContainerInfo container) {
-        ContainerSnapshot snapshot = registry.snapshot(container, Instant.now());
-        for (MetricsCollector collector : registry.collectors()) {
-            if (collector.config().enabled() && collector instanceof ContainerMetricsCollector c) {
-                try {
-                    store.put(collector.config().name(), container.id(), c.collect(snapshot));
-                } catch (RuntimeException e) {
-                    health.get(collector.config().name()).failure(container.name() + ": " + e.getMessage(), Duration.ZERO);
-                }
-            }
-        }
-        if (inventory.get(container.id()).isEmpty()) {
-            store.forget(container.id()); // removed while we computed: do not bring its series back
-            refreshedAt.remove(container.id());
-        } else {
-            refreshedAt.put(container.id(), System.nanoTime());
-        }
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -145,102 +83,157 @@ public class CollectionScheduler {
         registry.cleanupAll();
     }
 
+    /** Health of an enabled collector. */
     public Optional<CollectorStatus> status(String name) {
-        return Optional.ofNullable(health.get(name)).map(CollectorHealth::status);
+        return Optional.ofNullable(runs.get(name)).map(GuardedRun::status);
     }
+
+    void onInventoryChange(@Observes InventoryChange change) {
+        if (change instanceof InventoryChange.Removed removed) {
+            forget(removed.container().id());
+        } else {
+            recomputeSoon(change.container().id());
+        }
+    }
+
+    // ---- what asks for values ----------------------------------------------------------------------------------
 
     private void tick(MetricsCollector collector) {
-        AtomicBoolean busy = running.get(collector.config().name());
+        AtomicBoolean busy = ticking.get(collector.name());
         if (!busy.compareAndSet(false, true)) {
+            return; // the previous tick still runs
+        }
+        onWorker(() -> run(collector), () -> busy.set(false));
+    }
+
+    /** Queues one container for its container collectors; cheap, called from event loops and the cgroup thread. */
+    private void recomputeSoon(String containerId) {
+        if (!started) {
             return;
         }
-        vertx.executeBlocking(Uni.createFrom().item(() -> {
-                    run(collector);
-                    return null;
-                }), false)
-                .subscribe().with(ignored -> busy.set(false), error -> busy.set(false));
+        dirty.add(containerId);
+        if (draining.compareAndSet(false, true)) {
+            onWorker(this::drain, () -> { });
+        }
     }
 
-    /** One collection; public for tests that must not wait for a tick. */
-    public void run(MetricsCollector collector) {
-        CollectorConfig c = collector.config();
-        long started = System.nanoTime();
-        String failure = null;
+    private void drain() {
         try {
-            guards.computeIfAbsent(c.name(), name -> guardFor(c)).call(() -> {
-                pass(collector);
-                return null;
-            }, Void.class);
-        } catch (TimeoutException e) {
-            failure = "took longer than the timeout of " + c.timeout().toMillis() + " ms";
-        } catch (Exception e) {
-            failure = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        }
-        Duration took = Duration.ofNanos(System.nanoTime() - started);
-        Timer.builder("phoenix_collector_duration").description("Time one collection pass of a collector takes.")
-                .tag("collector", c.name()).register(meters).record(took);
-        CollectorHealth h = health.get(c.name());
-        if (failure == null) {
-            h.success(took);
-        } else {
-            LOG.debugf("collector %s failed: %s", c.name(), failure);
-            Counter.builder("phoenix_collector_errors").description("Collection passes that failed, per collector.")
-                    .tag("collector", c.name()).register(meters).increment();
-            h.failure(failure, took);
+            drainAll();
+        } catch (RuntimeException e) {
+            draining.set(false);
+            throw e;
         }
     }
 
-    /**
-     * The collector's own timeout and retries (SmallRye's programmatic Guard: settings per instance, which
-     * annotations cannot do). A retry re-runs the whole pass; passes are idempotent.
-     */
-    private static Guard guardFor(CollectorConfig c) {
-        Guard.Builder builder = Guard.create().withDescription("collector " + c.name())
-                .withTimeout().duration(c.timeout().toMillis(), ChronoUnit.MILLIS).done();
-        if (c.retryAttempts() > 0) {
-            builder = builder.withRetry().maxRetries(c.retryAttempts())
-                    .delay(c.retryDelay().toMillis(), ChronoUnit.MILLIS)
-                    .abortOn(TimeoutException.class)
-                    .done();
-        }
-        return builder.build();
+    private void drainAll() {
+        do {
+            List<ContainerInfo> batch = new ArrayList<>();
+            for (Iterator<String> it = dirty.iterator(); it.hasNext(); ) {
+                String id = it.next();
+                it.remove();
+                inventory.get(id).ifPresent(batch::add);
+            }
+            if (!batch.isEmpty()) {
+                recompute(batch);
+            }
+            draining.set(false);
+        } while (!dirty.isEmpty() && draining.compareAndSet(false, true));
     }
 
-    /**
-     * Every container, or the host, once. A failing container does not stop the others: its error is raised
-     * after the pass, so the collector's health shows it while the rest is still written.
-     */
-    private void pass(MetricsCollector collector) throws Exception {
-        String name = collector.config().name();
+    /** Every enabled container collector on these containers, now: the sample- and change-driven path. */
+    private void recompute(List<ContainerInfo> containers) {
+        List<ContainerSnapshot> snapshots = snapshots(containers);
+        for (MetricsCollector collector : registry.collectors()) {
+            if (collector.config().enabled() && collector instanceof ContainerMetricsCollector c) {
+                collect(c, snapshots);
+            }
+        }
+        long at = System.nanoTime();
+        for (ContainerInfo container : containers) {
+            if (inventory.get(container.id()).isPresent()) {
+                computedAt.put(container.id(), at);
+            }
+        }
+    }
+
+    /** One run of one collector over everything it covers (the timer's path); public for tests that must not wait. */
+    public void run(MetricsCollector collector) {
         if (collector instanceof ContainerMetricsCollector containers) {
-            Instant now = Instant.now();
+            long freshSince = System.nanoTime() - collector.config().interval().toNanos();
             Set<String> seen = new HashSet<>();
-            String failure = null;
-            long fresh = System.nanoTime() - collector.config().interval().toNanos();
+            List<ContainerInfo> due = new ArrayList<>();
             for (ContainerInfo container : inventory.all()) {
                 seen.add(container.id());
-                Long refreshed = refreshedAt.get(container.id());
-                if (refreshed != null && refreshed - fresh > 0) {
-                    continue; // already computed from a sample within this interval: no need to do it twice
-                }
-                try {
-                    store.put(name, container.id(), containers.collect(registry.snapshot(container, now)));
-                } catch (RuntimeException e) {
-                    failure = failure != null ? failure : container.name() + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+                Long at = computedAt.get(container.id());
+                if (at == null || at - freshSince <= 0) {
+                    due.add(container); // not already computed from a sample within this interval
                 }
             }
-            store.retain(name, seen);
-            refreshedAt.keySet().retainAll(seen);
-            for (String id : seen) {
-                if (inventory.get(id).isEmpty()) {
-                    store.forget(id); // removed during the pass: do not keep what we just wrote for it
+            collect(containers, snapshots(due));
+            store.retain(collector.name(), seen);
+        } else if (collector instanceof SystemMetricsCollector system) {
+            runs.get(collector.name()).run(() -> {
+                store.put(collector.name(), MetricStore.HOST, system.collect());
+                return null;
+            });
+        }
+    }
+
+    // ---- the one operation -------------------------------------------------------------------------------------
+
+    /**
+     * One container collector over some containers, guarded and measured once. A failing container does not stop
+     * the others: its error is raised after the pass, so the collector's health shows it while the rest is written.
+     */
+    private void collect(ContainerMetricsCollector collector, List<ContainerSnapshot> snapshots) {
+        String name = collector.name();
+        runs.get(name).run(() -> {
+            String failure = null;
+            for (ContainerSnapshot snapshot : snapshots) {
+                try {
+                    write(name, snapshot.container().id(), collector.collect(snapshot));
+                } catch (RuntimeException e) {
+                    failure = failure != null ? failure : snapshot.container().name() + ": "
+                            + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
                 }
             }
             if (failure != null) {
                 throw new IllegalStateException(failure);
             }
-        } else if (collector instanceof SystemMetricsCollector system) {
-            store.put(name, MetricStore.HOST, system.collect());
+            return null;
+        });
+    }
+
+    private List<ContainerSnapshot> snapshots(List<ContainerInfo> containers) {
+        Instant now = Instant.now();
+        List<ContainerSnapshot> snapshots = new ArrayList<>(containers.size());
+        for (ContainerInfo container : containers) {
+            snapshots.add(registry.snapshot(container, now));
         }
+        return snapshots;
+    }
+
+    // ---- removal: here only ------------------------------------------------------------------------------------
+
+    /** Writes one container's values, unless it was removed while they were computed (then its series stay gone). */
+    private void write(String collector, String containerId, List<MetricValue> values) {
+        store.put(collector, containerId, values);
+        if (inventory.get(containerId).isEmpty()) {
+            forget(containerId);
+        }
+    }
+
+    private void forget(String containerId) {
+        dirty.remove(containerId);
+        computedAt.remove(containerId);
+        store.forget(containerId);
+    }
+
+    private void onWorker(Runnable work, Runnable after) {
+        vertx.executeBlocking(Uni.createFrom().item(() -> {
+            work.run();
+            return null;
+        }), false).subscribe().with(ignored -> after.run(), error -> after.run());
     }
 }

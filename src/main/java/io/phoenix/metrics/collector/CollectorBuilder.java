@@ -62,11 +62,12 @@ public final class CollectorBuilder {
     }
 
     public CollectorConfig config(String type) {
-        return CollectorSettings.validated(new CollectorConfig(name == null ? type : name, type, enabled, interval, timeout,
+        return CollectorConfigResolver.validated(new CollectorConfig(name == null ? type : name, type, enabled, interval, timeout,
                 retryAttempts, retryDelay, customLabels, parameters), "collector " + (name == null ? type : name));
     }
 
+    /** A collector of that type with the settings given so far; fails naming the setting that is wrong. */
     public MetricsCollector build(String type) {
-        return factory.create(type, config(type));
+        return factory.create(config(type));
     }
 }

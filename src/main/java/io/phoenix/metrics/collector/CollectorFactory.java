@@ -1,58 +1,59 @@
 package io.phoenix.metrics.collector;
 
-import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
-/** Makes collectors by type name. The built-ins are registered; users add theirs with {@link #registerCollectorType}. */
+/**
+ * Makes collectors by type name. Knows the built-ins ({@link #BUILT_IN}, the one list of them) and whatever is
+ * registered on it; the {@link CollectorRegistry} registers the CDI-provided custom types and creates every instance
+ * the configuration asks for through {@link #create}.
+ */
 public final class CollectorFactory {
 
-    private final Map<String, Supplier<? extends MetricsCollector>> types = new LinkedHashMap<>();
+    /** The built-in collector types, in the order their series appear on /metrics. */
+    public static final List<CollectorType> BUILT_IN = List.of(
+            new CollectorType("cpu", true, CpuCollector::new),
+            new CollectorType("memory", true, MemoryCollector::new),
+            new CollectorType("network", true, NetworkCollector::new),
+            new CollectorType("disk", true, DiskCollector::new),
+            new CollectorType("lifecycle", true, LifecycleCollector::new),
+            new CollectorType("info", true, InfoCollector::new),
+            new CollectorType("system", true, SystemCollector::new));
+
+    private final Map<String, CollectorType> types = new LinkedHashMap<>();
 
     public CollectorFactory() {
-        registerCollectorType("cpu", CpuCollector::new);
-        registerCollectorType("memory", MemoryCollector::new);
-        registerCollectorType("network", NetworkCollector::new);
-        registerCollectorType("disk", DiskCollector::new);
-        registerCollectorType("lifecycle", LifecycleCollector::new);
-        registerCollectorType("info", InfoCollector::new);
-        registerCollectorType("system", HostCollector::new);
+        BUILT_IN.forEach(this::registerCollectorType);
     }
 
     public static List<String> builtInTypes() {
-        return List.of("cpu", "memory", "network", "disk", "lifecycle", "info", "system");
+        return BUILT_IN.stream().map(CollectorType::name).toList();
     }
 
-    public synchronized void registerCollectorType(String type, Supplier<? extends MetricsCollector> constructor) {
-        types.put(type, constructor);
+    public synchronized void registerCollectorType(CollectorType type) {
+        types.put(type.name(), type);
     }
 
-    public synchronized Set<String> types() {
-        return Collections.unmodifiableSet(new java.util.LinkedHashSet<>(types.keySet()));
+    /** Shorthand for a type that is on by default. */
+    public void registerCollectorType(String name, Function<CollectorConfig, ? extends MetricsCollector> create) {
+        registerCollectorType(new CollectorType(name, true, create));
     }
 
-    /** A new, initialized collector of that type. */
-    public synchronized MetricsCollector create(String type, CollectorConfig config) {
-        Supplier<? extends MetricsCollector> constructor = types.get(type);
-        if (constructor == null) {
-            throw new IllegalArgumentException("unknown collector type '" + type + "' (known: " + String.join(", ", types.keySet()) + ")");
+    public synchronized Collection<CollectorType> types() {
+        return Collections.unmodifiableCollection(List.copyOf(types.values()));
+    }
+
+    /** A new collector of {@code config.type()}, created with that configuration. */
+    public synchronized MetricsCollector create(CollectorConfig config) {
+        CollectorType type = types.get(config.type());
+        if (type == null) {
+            throw new IllegalArgumentException("unknown collector type '" + config.type() + "' (known: "
+                    + String.join(", ", types.keySet()) + ")");
         }
-        MetricsCollector collector = constructor.get();
-        collector.initialize(config);
-        return collector;
-    }
-
-    /** One of each built-in, configured by {@code configFor(name)}. */
-    public List<MetricsCollector> createDefaultCollectors(Function<String, CollectorConfig> configFor) {
-        List<MetricsCollector> collectors = new ArrayList<>();
-        for (String type : builtInTypes()) {
-            collectors.add(create(type, configFor.apply(type)));
-        }
-        return collectors;
+        return type.create().apply(config);
     }
 }

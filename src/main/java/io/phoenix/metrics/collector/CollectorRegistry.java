@@ -2,7 +2,6 @@ package io.phoenix.metrics.collector;
 
 import io.phoenix.metrics.config.MetricsConfig;
 import io.phoenix.metrics.discovery.ContainerInfo;
-import io.phoenix.metrics.discovery.ContainerInventory;
 import io.phoenix.metrics.stats.SampleStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
@@ -11,18 +10,16 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
 /**
- * Every collector instance: the built-ins, any CDI bean implementing {@link MetricsCollector}, and instances
- * configured under {@code metrics.collectors.<name>.type}. Collecting here reads memory only.
+ * Every collector instance the configuration asks for, created through the {@link CollectorFactory}: the built-in
+ * types and the custom ones (CDI beans of type {@link CollectorType}), one default instance per type plus any
+ * configured under {@code metrics.collectors.<name>.type}. Collecting from here reads memory only.
  */
 @ApplicationScoped
 public class CollectorRegistry {
@@ -32,12 +29,10 @@ public class CollectorRegistry {
     @Inject
     MetricsConfig config;
     @Inject
-    ContainerInventory inventory;
-    @Inject
     SampleStore samples;
     @Inject
     @Any
-    Instance<MetricsCollector> beans;
+    Instance<CollectorType> customTypes;
 
     private final CollectorFactory factory = new CollectorFactory();
     private final List<MetricsCollector> collectors = new CopyOnWriteArrayList<>();
@@ -47,70 +42,39 @@ public class CollectorRegistry {
         return factory;
     }
 
+    /** Adds an instance, replacing one of the same name. */
     public void register(MetricsCollector collector) {
-        collectors.removeIf(existing -> existing.config() != null && collector.config() != null
-                && existing.config().name().equals(collector.config().name()));
+        collectors.removeIf(existing -> existing.name().equals(collector.name()));
         collectors.add(collector);
     }
 
-    /** Resolves and checks all configuration, creates and initializes every instance. Fails start-up on bad config. */
+    /** Resolves and checks all configuration and creates every instance. Fails start-up on bad config. */
     public void initializeAll() {
         labelPolicy = new LabelPolicy(config.labels().containerLabels().orElse(List.of()));
-        Map<String, MetricsCollector> beansByName = new java.util.LinkedHashMap<>();
-        for (MetricsCollector bean : beans) {
-            beansByName.put(bean.name(), bean);
+        for (CollectorType type : customTypes) {
+            factory.registerCollectorType(type);
         }
-        for (CollectorConfig c : CollectorSettings.resolve(config, factory.types(), beansByName.keySet())) {
-            MetricsCollector bean = beansByName.get(c.type());
-            if (bean != null && c.name().equals(bean.name())) {
-                bean.initialize(c);
-                register(bean);
-            } else {
-                register(factory.create(c.type(), c));
-            }
+        for (CollectorConfig c : CollectorConfigResolver.resolve(config, factory.types())) {
+            register(factory.create(c));
         }
         LOG.infof("Collectors: %s", collectors.stream()
-                .map(c -> c.config().name() + (c.config().enabled() ? "@" + c.config().interval().toMillis() + "ms" : " (disabled)"))
+                .map(c -> c.name() + (c.config().enabled() ? "@" + c.config().interval().toMillis() + "ms" : " (disabled)"))
                 .collect(Collectors.joining(", ")));
     }
 
     /** A read-only view (the list is copy-on-write, so iterating it is safe): called per sample, so no copy. */
     public List<MetricsCollector> collectors() {
-        return java.util.Collections.unmodifiableList(collectors);
+        return Collections.unmodifiableList(collectors);
     }
 
     public Optional<MetricsCollector> get(String name) {
-        return collectors.stream().filter(c -> c.config().name().equals(name)).findFirst();
+        return collectors.stream().filter(c -> c.name().equals(name)).findFirst();
     }
 
+    /** What a container collector is given for one container: its record, newest samples and labels. */
     public ContainerSnapshot snapshot(ContainerInfo container, Instant now) {
         return new ContainerSnapshot(container, samples.window(container.id()).orElse(null), now,
                 labelPolicy.base(container), labelPolicy.metadata(container));
-    }
-
-    /** Runs every enabled container collector on one container, now, from memory. */
-    public Optional<ContainerMetrics> collectAll(String containerId) {
-        return inventory.get(containerId).map(container -> collect(container, Instant.now()));
-    }
-
-    public List<ContainerMetrics> collectAll() {
-        Instant now = Instant.now();
-        List<ContainerMetrics> all = new ArrayList<>();
-        for (ContainerInfo container : inventory.all()) {
-            all.add(collect(container, now));
-        }
-        return all;
-    }
-
-    private ContainerMetrics collect(ContainerInfo container, Instant now) {
-        ContainerSnapshot snapshot = snapshot(container, now);
-        List<MetricValue> values = new ArrayList<>();
-        for (MetricsCollector collector : collectors) {
-            if (collector.config().enabled() && collector instanceof ContainerMetricsCollector c) {
-                values.addAll(c.collect(snapshot));
-            }
-        }
-        return new ContainerMetrics(container.id(), container.name(), now, values);
     }
 
     public void cleanupAll() {
@@ -118,9 +82,8 @@ public class CollectorRegistry {
             try {
                 collector.cleanup();
             } catch (RuntimeException e) {
-                LOG.warnf("cleanup of %s failed: %s", collector.config().name(), e.getMessage());
+                LOG.warnf("cleanup of %s failed: %s", collector.name(), e.getMessage());
             }
         }
     }
-
 }

@@ -27,9 +27,8 @@ public final class CpuCollector extends TableCollector {
             counter("container_cpu_cfs_throttled_seconds_total", "seconds", "Time the container was throttled by its CPU quota.",
                     w -> seconds(w.latest().cpu().throttledNanos())));
 
-    @Override
-    public String name() {
-        return "cpu";
+    public CpuCollector(CollectorConfig config) {
+        super(config);
     }
 
     @Override

@@ -15,9 +15,8 @@ public final class DiskCollector extends TableCollector {
             counter("container_disk_read_ops_total", null, "Read operations on the block device.", StatsSample.Disk::readOps),
             counter("container_disk_write_ops_total", null, "Write operations on the block device.", StatsSample.Disk::writeOps));
 
-    @Override
-    public String name() {
-        return "disk";
+    public DiskCollector(CollectorConfig config) {
+        super(config);
     }
 
     @Override

@@ -13,9 +13,8 @@ public final class InfoCollector extends TableCollector {
     static final List<MetricDefinition<ContainerSnapshot>> METRICS = List.of(
             gauge("container_info", null, "Always 1; carries the container's metadata labels.", s -> 1));
 
-    @Override
-    public String name() {
-        return "info";
+    public InfoCollector(CollectorConfig config) {
+        super(config);
     }
 
     @Override

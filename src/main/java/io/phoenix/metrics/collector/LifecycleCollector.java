@@ -54,9 +54,8 @@ public final class LifecycleCollector extends TableCollector {
         };
     }
 
-    @Override
-    public String name() {
-        return "lifecycle";
+    public LifecycleCollector(CollectorConfig config) {
+        super(config);
     }
 
     @Override

@@ -26,9 +26,8 @@ public final class MemoryCollector extends TableCollector {
         return workingSet == null || limit == null || limit <= 0 ? null : workingSet * 100.0 / limit;
     }
 
-    @Override
-    public String name() {
-        return "memory";
+    public MemoryCollector(CollectorConfig config) {
+        super(config);
     }
 
     @Override

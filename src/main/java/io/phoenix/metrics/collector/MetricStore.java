@@ -1,8 +1,6 @@
 package io.phoenix.metrics.collector;
 
-import io.phoenix.metrics.discovery.InventoryChange;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The latest values of every collector, per owner (a container id, or "host"). Collectors write it once per
- * tick; /metrics, the REST API and the live streams only read it. A removed container leaves it at once.
+ * tick; /metrics, the REST API and the live streams only read it. The collection scheduler removes a removed
+ * container's values.
  */
 @ApplicationScoped
 public class MetricStore {
@@ -47,12 +46,6 @@ public class MetricStore {
         Map<String, List<MetricValue>> current = byCollector.get(collector);
         if (current != null && current.keySet().retainAll(owners)) {
             version.incrementAndGet();
-        }
-    }
-
-    void onInventoryChange(@Observes InventoryChange change) {
-        if (change instanceof InventoryChange.Removed removed) {
-            forget(removed.container().id());
         }
     }
 

@@ -1,26 +1,51 @@
 package io.phoenix.metrics.collector;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One value of one series at one moment.
+ * One value of one series at one moment: the family it belongs to (name, help, type, unit, shared by all its
+ * series), its labels, the value and when it was read. The JSON of REST and SSE still spells the family's fields
+ * out per value, as it always has.
  *
- * @param unit      base unit (seconds, bytes, percent) or null when dimensionless
  * @param timestamp milliseconds since the epoch when the value was read
  * @param labels    in exposition order
  */
-public record MetricValue(String name, double value, MetricType type, String unit, long timestamp,
-                          Map<String, String> labels, String help) {
+@JsonPropertyOrder({"name", "value", "type", "unit", "timestamp", "labels", "help"})
+public record MetricValue(@JsonIgnore MetricFamily family, double value, long timestamp, Map<String, String> labels) {
 
     public MetricValue {
         labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels));
     }
 
+    @JsonProperty
+    public String name() {
+        return family.name();
+    }
+
+    @JsonProperty
+    public MetricType type() {
+        return family.type();
+    }
+
+    @JsonProperty
+    public String unit() {
+        return family.unit();
+    }
+
+    @JsonProperty
+    public String help() {
+        return family.help();
+    }
+
     /** The seed's line format: {@code name{label="value",...} value timestamp_ms}, label values escaped. */
     public String toPrometheusFormat() {
-        StringBuilder line = new StringBuilder(name);
+        StringBuilder line = new StringBuilder(family.name());
         if (!labels.isEmpty()) {
             line.append('{');
             boolean first = true;

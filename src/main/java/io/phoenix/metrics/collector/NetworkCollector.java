@@ -19,9 +19,8 @@ public final class NetworkCollector extends TableCollector {
             counter("container_network_receive_packets_dropped_total", null, "Received packets dropped.", StatsSample.Network::rxDropped),
             counter("container_network_transmit_packets_dropped_total", null, "Outgoing packets dropped.", StatsSample.Network::txDropped));
 
-    @Override
-    public String name() {
-        return "network";
+    public NetworkCollector(CollectorConfig config) {
+        super(config);
     }
 
     @Override

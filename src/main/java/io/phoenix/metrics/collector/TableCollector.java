@@ -11,6 +11,10 @@ import java.util.Map;
  */
 public abstract class TableCollector extends ConfiguredCollector implements ContainerMetricsCollector {
 
+    protected TableCollector(CollectorConfig config) {
+        super(config);
+    }
+
     /** The container's labels, then any extra (interface, device), then the collector's custom labels. */
     protected Map<String, String> labels(Map<String, String> containerLabels, String extraName, String extraValue) {
         Map<String, String> labels = new LinkedHashMap<>(containerLabels);

@@ -88,7 +88,7 @@ public interface MetricsConfig {
 
     Stats stats();
 
-    // ---- Where container numbers come from (issue 6: the cgroup stats source) --------------------------------
+    // ---- Where container numbers come from --------------------------------
 
     /**
      * {@code auto} (default): the kernel's cgroup files when {@code metrics.cgroup.root} and
@@ -138,7 +138,7 @@ public interface MetricsConfig {
 
     FaultTolerance faultTolerance();
 
-    /** Requests to the runtimes (version, list, inspect); see EngineGuard. */
+    /** Requests to the runtimes (version, list, inspect); see RuntimeGuard. */
     interface FaultTolerance {
         /** Retries of a request that could not connect, with exponential backoff and jitter. */
         @WithDefault("1")

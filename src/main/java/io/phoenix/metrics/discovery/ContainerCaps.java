@@ -1,6 +1,6 @@
 package io.phoenix.metrics.discovery;
 
-import io.phoenix.metrics.runtime.EngineException;
+import io.phoenix.metrics.runtime.RuntimeApiException;
 import io.phoenix.metrics.runtime.InputCaps;
 
 import java.util.ArrayList;
@@ -16,16 +16,16 @@ import java.util.Map;
 final class ContainerCaps {
 
     /** @param cut what was over a cap, null when nothing was */
-    record Trimmed(ContainerInfo container, EngineException.TooLarge cut) {
+    record Trimmed(ContainerInfo container, RuntimeApiException.TooLarge cut) {
     }
 
     private ContainerCaps() {
     }
 
-    /** Throws {@link EngineException.TooLarge} for an id no engine would send, since it cannot be cut. */
+    /** Throws {@link RuntimeApiException.TooLarge} for an id no engine would send, since it cannot be cut. */
     static Trimmed trim(ContainerInfo c) {
         if (c.id().length() > InputCaps.MAX_ID_CHARS) {
-            throw new EngineException.TooLarge("container id longer than " + InputCaps.MAX_ID_CHARS + " characters");
+            throw new RuntimeApiException.TooLarge("container id longer than " + InputCaps.MAX_ID_CHARS + " characters");
         }
         List<String> cut = new ArrayList<>();
         String name = cut(c.name(), "name", cut);
@@ -49,7 +49,7 @@ final class ContainerCaps {
         }
         ContainerInfo trimmed = new ContainerInfo(c.id(), name, image, labels, c.state(), c.created(), c.startedAt(),
                 c.finishedAt(), c.restartCount(), c.exitCode(), c.health(), c.pid(), c.runtime(), c.endpoint());
-        return new Trimmed(trimmed, new EngineException.TooLarge("container " + c.shortId() + ": " + String.join(", ", cut)));
+        return new Trimmed(trimmed, new RuntimeApiException.TooLarge("container " + c.shortId() + ": " + String.join(", ", cut)));
     }
 
     private static boolean overLong(Map.Entry<String, String> label) {

@@ -1,6 +1,6 @@
 package io.phoenix.metrics.discovery;
 
-import io.phoenix.metrics.runtime.EngineException;
+import io.phoenix.metrics.runtime.RuntimeApiException;
 import io.phoenix.metrics.runtime.RuntimeKind;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -84,7 +84,7 @@ public final class ContainerParser {
     private static String requiredString(JsonObject json, String field) {
         String value = string(json, field);
         if (value == null || value.isEmpty()) {
-            throw new EngineException.Protocol("container JSON without " + field);
+            throw new RuntimeApiException.Protocol("container JSON without " + field);
         }
         return value;
     }
@@ -97,7 +97,7 @@ public final class ContainerParser {
         if (value == null || value instanceof String) {
             return (String) value;
         }
-        throw new EngineException.Protocol("container JSON: " + field + " should be a string, got " + value.getClass().getSimpleName());
+        throw new RuntimeApiException.Protocol("container JSON: " + field + " should be a string, got " + value.getClass().getSimpleName());
     }
 
     private static Integer integer(JsonObject json, String field) {
@@ -108,7 +108,7 @@ public final class ContainerParser {
         if (value instanceof Number number) {
             return number.intValue();
         }
-        throw new EngineException.Protocol("container JSON: " + field + " should be a number, got " + value.getClass().getSimpleName());
+        throw new RuntimeApiException.Protocol("container JSON: " + field + " should be a number, got " + value.getClass().getSimpleName());
     }
 
     private static JsonObject object(JsonObject json, String field) {
@@ -116,7 +116,7 @@ public final class ContainerParser {
         if (value == null || value instanceof JsonObject) {
             return (JsonObject) value;
         }
-        throw new EngineException.Protocol("container JSON: " + field + " should be an object, got " + value.getClass().getSimpleName());
+        throw new RuntimeApiException.Protocol("container JSON: " + field + " should be an object, got " + value.getClass().getSimpleName());
     }
 
     private static Map<String, String> labels(JsonObject json, String field) {
@@ -143,7 +143,7 @@ public final class ContainerParser {
             Instant instant = OffsetDateTime.parse(value).toInstant();
             return instant.equals(GO_ZERO_TIME) ? null : instant;
         } catch (DateTimeParseException e) {
-            throw new EngineException.Protocol("container JSON: " + field + " is not a time: " + value);
+            throw new RuntimeApiException.Protocol("container JSON: " + field + " is not a time: " + value);
         }
     }
 }

@@ -1,14 +1,15 @@
 package io.phoenix.metrics.discovery;
 
+import io.phoenix.metrics.runtime.Backoff;
 import java.util.Locale;
 import io.phoenix.metrics.config.MetricsConfig;
 import io.phoenix.metrics.runtime.EndpointResolver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.phoenix.metrics.runtime.EngineClient;
-import io.phoenix.metrics.runtime.EngineException;
-import io.phoenix.metrics.runtime.EngineGuard;
+import io.phoenix.metrics.runtime.RuntimeClient;
+import io.phoenix.metrics.runtime.RuntimeApiException;
+import io.phoenix.metrics.runtime.RuntimeGuard;
 import io.phoenix.metrics.runtime.RuntimeEndpoint;
 import io.phoenix.metrics.runtime.RuntimeIdentity;
 import io.quarkus.runtime.ShutdownEvent;
@@ -23,8 +24,6 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -57,18 +56,13 @@ public class DiscoveryService {
         MetricsConfig.Discovery discovery = config.discovery();
         Backoff backoff = new Backoff(discovery.reconnectMinDelay(), discovery.reconnectMaxDelay());
         MetricsConfig.FaultTolerance ft = config.faultTolerance();
-        EngineGuard.Settings guarding = new EngineGuard.Settings(discovery.requestTimeout(), ft.retries(), ft.retryDelay(),
+        RuntimeGuard.Settings guarding = new RuntimeGuard.Settings(discovery.requestTimeout(), ft.retries(), ft.retryDelay(),
                 ft.circuitDelay(), ft.circuitVolume(), ft.circuitFailureRatio());
-        EngineClient.Options options = new EngineClient.Options(config.apiVersion(), discovery.requestTimeout(),
+        RuntimeClient.Options options = new RuntimeClient.Options(config.apiVersion(), discovery.requestTimeout(),
                 MAX_CONNECTIONS_PER_ENDPOINT, discovery.keepAlive());
-        Map<String, EndpointWatcher> byUri = new ConcurrentHashMap<>();
-        watchers = endpoints.stream()
-                .map(endpoint -> new EndpointWatcher(vertx, new EngineClient(vertx, endpoint, options,
-                        new EngineGuard(endpoint, guarding), error -> countError(endpoint, error, byUri)), inventory, backoff))
-                .toList();
-        watchers.forEach(w -> byUri.put(w.endpoint().uri(), w));
+        watchers = endpoints.stream().map(endpoint -> watcherFor(endpoint, options, guarding, backoff)).toList();
         for (EndpointWatcher watcher : watchers) {
-            EngineGuard guard = watcher.client().guard();
+            RuntimeGuard guard = watcher.client().guard();
             Gauge.builder("phoenix_runtime_circuit_state", guard, g -> switch (g.circuitState()) {
                         case CLOSED -> 0;
                         case HALF_OPEN -> 1;
@@ -95,12 +89,28 @@ public class DiscoveryService {
                 });
     }
 
-    /** Failed requests and streams per endpoint and kind (unavailable, protocol, circuit_open). */
-    private void countError(RuntimeEndpoint endpoint, EngineException error, Map<String, EndpointWatcher> byUri) {
-        EndpointWatcher watcher = byUri.get(endpoint.uri());
-        if (error instanceof EngineException.TooLarge tooLarge && watcher != null) {
-            watcher.tooLarge(tooLarge); // found by the stats streams as well as by discovery: the endpoint is failing
+    /**
+     * The watcher of one endpoint: where a runtime kind plugs into discovery. Docker and Podman both speak the Docker
+     * Engine API, so one client and one watcher serve both; a kind with another API brings its own client and
+     * watcher (same inventory, same status) and is chosen here from the endpoint.
+     */
+    private EndpointWatcher watcherFor(RuntimeEndpoint endpoint, RuntimeClient.Options options, RuntimeGuard.Settings guarding,
+                                       Backoff backoff) {
+        RuntimeClient client = new RuntimeClient(vertx, endpoint, options, new RuntimeGuard(endpoint, guarding),
+                error -> countError(endpoint, error));
+        return new EndpointWatcher(vertx, client, inventory, backoff);
+    }
+
+    /** An input over a cap marks its endpoint failing, wherever it was found (stats streams too). */
+    private void markTooLarge(RuntimeEndpoint endpoint, RuntimeApiException error) {
+        if (error instanceof RuntimeApiException.TooLarge tooLarge) {
+            watchers.stream().filter(w -> w.endpoint().uri().equals(endpoint.uri())).forEach(w -> w.tooLarge(tooLarge));
         }
+    }
+
+    /** Failed requests and streams per endpoint and kind (unavailable, protocol, circuit_open). */
+    private void countError(RuntimeEndpoint endpoint, RuntimeApiException error) {
+        markTooLarge(endpoint, error);
         String kind = error.getClass().getSimpleName().replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
         Counter.builder("phoenix_runtime_errors").description("Failed requests and streams to a runtime endpoint, by kind.")
                 .tag("endpoint", endpoint.uri()).tag("kind", kind).register(meters).increment();
@@ -124,14 +134,14 @@ public class DiscoveryService {
     }
 
     /** The client and identity of an endpoint, once it has said what it is: for the stats sources. */
-    public Optional<EngineHandle> engine(String endpointUri) {
+    public Optional<RuntimeHandle> runtime(String endpointUri) {
         return watchers.stream()
                 .filter(w -> w.endpoint().uri().equals(endpointUri) && w.identity() != null)
                 .findFirst()
-                .map(w -> new EngineHandle(w.client(), w.identity()));
+                .map(w -> new RuntimeHandle(w.client(), w.identity()));
     }
 
-    public record EngineHandle(EngineClient client, RuntimeIdentity identity) {
+    public record RuntimeHandle(RuntimeClient client, RuntimeIdentity identity) {
     }
 
     public List<EndpointStatus> statuses() {

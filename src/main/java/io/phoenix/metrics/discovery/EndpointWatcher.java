@@ -1,25 +1,19 @@
 package io.phoenix.metrics.discovery;
 
-import java.util.function.UnaryOperator;
-import io.phoenix.metrics.runtime.EngineClient;
-import io.phoenix.metrics.runtime.EngineException;
+import io.phoenix.metrics.runtime.Backoff;
+import io.phoenix.metrics.runtime.RuntimeClient;
+import io.phoenix.metrics.runtime.RuntimeApiException;
 import io.phoenix.metrics.runtime.RuntimeEndpoint;
 import io.phoenix.metrics.runtime.RuntimeIdentity;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.core.Vertx;
 import org.jboss.logging.Logger;
 
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -45,21 +39,16 @@ final class EndpointWatcher {
     private static final int INSPECT_RETRIES = 3;
 
     private final Vertx vertx;
-    private final EngineClient client;
+    private final RuntimeClient client;
     private final ContainerInventory inventory;
     private final Backoff backoff;
     private final String endpointUri;
 
-    /** After an input over a cap the endpoint stays failing this long, even if the next list is fine. */
-    private static final long CAPPED_HOLD_NANOS = Duration.ofMinutes(1).toNanos();
-
     private final Map<String, Long> generations = new ConcurrentHashMap<>();
+    private final ListReconcile reconcile = new ListReconcile();
     private final InspectCoalescer inspects = new InspectCoalescer();
-    private final LogLimiter warnings;
-    private volatile long cappedAt;
-    private final Map<String, String> listKeys = new ConcurrentHashMap<>();
 
-    private volatile EndpointStatus status;
+    private final StatusRecorder status;
     private volatile RuntimeIdentity identity;
     private volatile Cancellable events;
     /** Bumped per subscription, so callbacks of a stream that was already replaced are ignored. */
@@ -70,21 +59,20 @@ final class EndpointWatcher {
     private volatile boolean stopped;
     private volatile int reconnectAttempt;
 
-    EndpointWatcher(Vertx vertx, EngineClient client, ContainerInventory inventory, Backoff backoff) {
+    EndpointWatcher(Vertx vertx, RuntimeClient client, ContainerInventory inventory, Backoff backoff) {
         this.vertx = vertx;
         this.client = client;
         this.inventory = inventory;
         this.backoff = backoff;
         this.endpointUri = client.endpoint().uri();
-        this.status = EndpointStatus.connecting(client.endpoint());
-        this.warnings = new LogLimiter(LOG, endpointUri);
+        this.status = new StatusRecorder(client.endpoint());
     }
 
     RuntimeEndpoint endpoint() {
         return client.endpoint();
     }
 
-    EngineClient client() {
+    RuntimeClient client() {
         return client;
     }
 
@@ -94,7 +82,7 @@ final class EndpointWatcher {
     }
 
     EndpointStatus status() {
-        return status.withContainerCount(inventory.onEndpoint(endpointUri).size());
+        return status.current().withContainerCount(inventory.onEndpoint(endpointUri).size());
     }
 
     /** Completes with the outcome of the first connection attempt (true when up); later attempts go on by themselves. */
@@ -112,12 +100,12 @@ final class EndpointWatcher {
                 .chain(this::listAll)
                 .map(ignored -> {
                     reconnectAttempt = 0;
-                    markUp();
+                    status.up();
                     return true;
                 })
                 .onFailure().recoverWithItem(error -> {
                     cancelEvents();
-                    markError(error);
+                    status.error(error);
                     scheduleReconnect();
                     return false;
                 });
@@ -129,7 +117,7 @@ final class EndpointWatcher {
         if (before == null || !before.equals(found)) {
             LOG.infof("%s is %s %s (API %s)", endpointUri, found.kind().label(), found.version(), found.apiVersion());
         }
-        update(s -> s.withIdentity(found));
+        status.update(s -> s.withIdentity(found));
     }
 
     /**
@@ -143,19 +131,19 @@ final class EndpointWatcher {
         int epoch = ++streamEpoch;
         events = stream.subscribe().with(this::onEvent,
                 error -> onStreamEnd(epoch, error),
-                () -> onStreamEnd(epoch, new EngineException.Unavailable("event stream closed by the engine", null)));
+                () -> onStreamEnd(epoch, new RuntimeApiException.Unavailable("event stream closed by the engine", null)));
     }
 
     private void onEvent(JsonObject json) {
-        EngineEvent.parse(json).ifPresent(event -> {
+        RuntimeEvent.parse(json).ifPresent(event -> {
             if (event.timeNano() > lastEventNanos) {
                 lastEventNanos = event.timeNano();
             }
-            update(s -> s.withLastEvent(Instant.now()));
-            EngineEvent.Reaction reaction = event.reaction();
-            if (reaction instanceof EngineEvent.Refresh refresh) {
+            status.update(s -> s.withLastEvent(Instant.now()));
+            RuntimeEvent.Reaction reaction = event.reaction();
+            if (reaction instanceof RuntimeEvent.Refresh refresh) {
                 inspect(refresh.containerId()).subscribe().with(ignored -> { }, this::refused);
-            } else if (reaction instanceof EngineEvent.Remove remove) {
+            } else if (reaction instanceof RuntimeEvent.Remove remove) {
                 removed(remove.containerId());
             }
         });
@@ -167,7 +155,7 @@ final class EndpointWatcher {
             return;
         }
         events = null;
-        markError(error);
+        status.error(error);
         scheduleReconnect();
     }
 
@@ -184,47 +172,24 @@ final class EndpointWatcher {
 
     /** Periodic full list; skipped while disconnected because the reconnect path lists anyway. */
     Uni<Void> resync() {
-        warnings.flush();
-        if (stopped || status.state() != EndpointState.UP && !isCapped()) {
+        status.flush();
+        if (stopped || status.current().state() != EndpointState.UP && !status.isCapped()) {
             return Uni.createFrom().voidItem();
         }
         return listAll()
-                .invoke(this::markUp)
-                .onFailure().invoke(this::markError)
+                .invoke(status::up)
+                .onFailure().invoke(status::error)
                 .onFailure().recoverWithNull();
     }
 
-    /**
-     * Inspects what is new or changed in the list, and what the inventory holds that the list lacks (confirmed by
-     * a 404 before it is dropped, because a container created after the list was taken is not in it either).
-     */
+    /** Lists the endpoint and inspects what the reconcile says is new, changed or possibly gone. */
     private Uni<Void> listAll() {
-        return client.listContainers().chain(list -> {
-            Set<String> listed = new HashSet<>();
-            List<String> toInspect = new ArrayList<>();
-            for (Object entry : list) {
-                if (!(entry instanceof JsonObject item)) {
-                    throw new EngineException.Protocol("/containers/json: entry is not an object");
-                }
-                String id = ContainerParser.listId(item);
-                listed.add(id);
-                String key = ContainerParser.listKey(item);
-                if (!key.equals(listKeys.put(id, key)) || inventory.get(id).isEmpty()) {
-                    toInspect.add(id);
-                }
-            }
-            listKeys.keySet().retainAll(listed);
-            for (ContainerInfo known : inventory.onEndpoint(endpointUri)) {
-                if (!listed.contains(known.id())) {
-                    toInspect.add(known.id());
-                }
-            }
-            return Multi.createFrom().iterable(toInspect)
-                    .onItem().transformToUni(id -> inspect(id).onFailure().invoke(this::refused).onFailure().recoverWithNull())
-                    .merge(INSPECT_CONCURRENCY)
-                    .collect().last()
-                    .replaceWithVoid();
-        });
+        return client.listContainers().chain(list -> Multi.createFrom()
+                .iterable(reconcile.toInspect(list, inventory.onEndpoint(endpointUri), id -> inventory.get(id).isPresent()))
+                .onItem().transformToUni(id -> inspect(id).onFailure().invoke(this::refused).onFailure().recoverWithNull())
+                .merge(INSPECT_CONCURRENCY)
+                .collect().last()
+                .replaceWithVoid());
     }
 
     /** Inspects one container, coalesced with other requests for it; applied unless a removal overtook it. */
@@ -234,9 +199,14 @@ final class EndpointWatcher {
 
     /** An inspect the coalescer would not take (over a cap): counted; the resync asks again. */
     private void refused(Throwable error) {
-        if (error instanceof EngineException engineError) {
-            client.report(engineError);
+        if (error instanceof RuntimeApiException runtimeError) {
+            client.report(runtimeError);
         }
+    }
+
+    /** Told of every input over a cap on this endpoint, wherever it was found. */
+    void tooLarge(RuntimeApiException.TooLarge error) {
+        status.tooLarge(error);
     }
 
     private Uni<Void> refresh(String id, int attempt) {
@@ -253,7 +223,7 @@ final class EndpointWatcher {
                     }
                 })
                 .replaceWithVoid()
-                .onFailure(EngineException.NotFound.class).recoverWithUni(() -> {
+                .onFailure(RuntimeApiException.NotFound.class).recoverWithUni(() -> {
                     if (isCurrent(id, generation)) {
                         removed(id);
                     }
@@ -274,16 +244,16 @@ final class EndpointWatcher {
         if (stopped || !isCurrent(id, generation)) {
             return;
         }
-        boolean circuitOpen = error instanceof EngineException.CircuitOpen;
+        boolean circuitOpen = error instanceof RuntimeApiException.CircuitOpen;
         if (!circuitOpen) {
-            recordError(error); // an open circuit is not news: what opened it is the last error
+            status.recordError(error); // an open circuit is not news: what opened it is the last error
         }
         if (attempt >= INSPECT_RETRIES) {
-            warnings.warn("inspect", "inspect " + id + " failed (" + message(error) + "); the next event or resync tries again");
+            status.warn("inspect", "inspect " + id + " failed (" + StatusRecorder.message(error) + "); the next event or resync tries again");
             return;
         }
         long delay = circuitOpen ? client.guard().circuitDelay().toMillis() : backoff.delay(attempt).toMillis();
-        LOG.debugf("%s: inspect %s failed (%s); again in %d ms", endpointUri, id, message(error), delay);
+        LOG.debugf("%s: inspect %s failed (%s); again in %d ms", endpointUri, id, StatusRecorder.message(error), delay);
         vertx.setTimer(delay, timer -> inspects.submit(id, () -> refresh(id, attempt + 1)).subscribe().with(ignored -> { }, this::refused));
     }
 
@@ -294,54 +264,8 @@ final class EndpointWatcher {
 
     private void removed(String id) {
         generations.remove(id);
-        listKeys.remove(id);
+        reconcile.forget(id);
         inventory.remove(id);
-    }
-
-    private void markUp() {
-        if (isCapped()) {
-            return; // what was over a cap keeps it failing for a while: the next list is often fine
-        }
-        if (status.state() != EndpointState.UP) {
-            LOG.infof("%s: up, following events", endpointUri);
-        }
-        update(s -> s.withState(EndpointState.UP, Instant.now()));
-    }
-
-    /** Garbage from a reachable engine is "failing"; everything else means we could not talk to it. */
-    private void markError(Throwable error) {
-        if (error instanceof EngineException.CircuitOpen) {
-            return; // not news: the error that opened the circuit stays the last error
-        }
-        EndpointState next = error instanceof EngineException.Protocol ? EndpointState.FAILING : EndpointState.UNAVAILABLE;
-        if (status.state() != next) {
-            warnings.warn(next.label(), next.label() + ": " + message(error));
-        }
-        Instant now = Instant.now();
-        update(s -> s.withState(next, now).withError(message(error), now));
-    }
-
-    /** Told of every input over a cap on this endpoint, wherever it was found (lists, inspects, streams). */
-    void tooLarge(EngineException.TooLarge error) {
-        cappedAt = System.nanoTime();
-        markError(error);
-    }
-
-    private boolean isCapped() {
-        long at = cappedAt;
-        return at != 0 && System.nanoTime() - at < CAPPED_HOLD_NANOS;
-    }
-
-    private void recordError(Throwable error) {
-        update(s -> s.withError(message(error), Instant.now()));
-    }
-
-    private synchronized void update(UnaryOperator<EndpointStatus> change) {
-        status = change.apply(status);
-    }
-
-    private static String message(Throwable error) {
-        return error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
     }
 
     private void cancelEvents() {

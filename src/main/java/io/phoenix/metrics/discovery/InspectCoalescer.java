@@ -1,6 +1,6 @@
 package io.phoenix.metrics.discovery;
 
-import io.phoenix.metrics.runtime.EngineException;
+import io.phoenix.metrics.runtime.RuntimeApiException;
 import io.phoenix.metrics.runtime.InputCaps;
 import io.smallrye.mutiny.Uni;
 
@@ -27,7 +27,7 @@ final class InspectCoalescer {
 
     /**
      * Runs {@code work} for {@code id} now, or after the one in flight. Completes when an inspect that started
-     * after this call has finished; fails with {@link EngineException.TooLarge} when the id or the number of
+     * after this call has finished; fails with {@link RuntimeApiException.TooLarge} when the id or the number of
      * waiting containers is over its cap. {@code work} must not fail.
      */
     Uni<Void> submit(String id, Supplier<Uni<Void>> work) {
@@ -36,10 +36,10 @@ final class InspectCoalescer {
             Slot slot = slots.get(id);
             if (slot == null) {
                 if (id.length() > InputCaps.MAX_ID_CHARS) {
-                    return Uni.createFrom().failure(new EngineException.TooLarge("container id longer than " + InputCaps.MAX_ID_CHARS));
+                    return Uni.createFrom().failure(new RuntimeApiException.TooLarge("container id longer than " + InputCaps.MAX_ID_CHARS));
                 }
                 if (slots.size() >= InputCaps.MAX_PENDING_INSPECTS) {
-                    return Uni.createFrom().failure(new EngineException.TooLarge(
+                    return Uni.createFrom().failure(new RuntimeApiException.TooLarge(
                             "more than " + InputCaps.MAX_PENDING_INSPECTS + " containers waiting for an inspect"));
                 }
                 slot = new Slot();

@@ -7,23 +7,25 @@ import io.phoenix.metrics.collector.ContainerSnapshot;
 import io.phoenix.metrics.collector.MetricDefinition;
 import io.phoenix.metrics.collector.MetricValue;
 import io.phoenix.metrics.stats.StatsSample;
-import jakarta.enterprise.context.ApplicationScoped;
+import io.phoenix.metrics.collector.CollectorType;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Example of a custom collector: one class, a CDI bean, picked up by the registry and configured like the
- * built-ins under {@code metrics.collectors.headroom.*} (disabled by default; enable it with
- * {@code metrics.collectors.headroom.enabled=true}). It reports how far each container is from its memory limit,
+ * Example of a custom collector: one class and its {@link CollectorType} ({@link #TYPE}, made known to the registry
+ * by {@link ExampleCollectorTypes}), configured like the built-ins under {@code metrics.collectors.headroom.*}
+ * (disabled by default; enable it with {@code metrics.collectors.headroom.enabled=true}). It reports how far each container is from its memory limit,
  * and how close in percent, for alerts that fire before the OOM killer does.
  */
-@ApplicationScoped
 public class MemoryHeadroomCollector extends ConfiguredCollector implements ContainerMetricsCollector {
 
+    /** The type: instance "headroom", off unless configured on. */
+    public static final CollectorType TYPE = new CollectorType("headroom", false, MemoryHeadroomCollector::new);
+
     /** Below this fraction of the limit left, {@code container_memory_headroom_low} is 1 (parameter {@code low-ratio}). */
-    private double lowRatio = 0.1;
+    private final double lowRatio;
 
     /** What is left below the limit, and whether that is under the configured ratio. */
     record Headroom(long bytes, boolean low) {
@@ -34,14 +36,8 @@ public class MemoryHeadroomCollector extends ConfiguredCollector implements Cont
             MetricDefinition.gauge("container_memory_headroom_low", null, "1 when less than low-ratio of the memory limit is left.",
                     h -> h.low() ? 1 : 0));
 
-    @Override
-    public String name() {
-        return "headroom";
-    }
-
-    @Override
-    public void initialize(CollectorConfig config) {
-        super.initialize(config);
+    public MemoryHeadroomCollector(CollectorConfig config) {
+        super(config);
         String value = config.parameter("low-ratio", "0.1");
         try {
             this.lowRatio = Double.parseDouble(value);

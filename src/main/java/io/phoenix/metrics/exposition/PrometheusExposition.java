@@ -1,6 +1,7 @@
 package io.phoenix.metrics.exposition;
 
 import io.phoenix.metrics.collector.MetricStore;
+import io.phoenix.metrics.collector.MetricFamily;
 import io.phoenix.metrics.collector.MetricType;
 import io.phoenix.metrics.collector.MetricValue;
 import io.phoenix.metrics.collector.PrometheusText;
@@ -48,7 +49,7 @@ public class PrometheusExposition {
         }
         StringBuilder out = new StringBuilder(values.size() * 160);
         for (List<MetricValue> series : families.values()) {
-            MetricValue first = series.get(0);
+            MetricFamily first = series.get(0).family();
             boolean counter = first.type() == MetricType.COUNTER;
             String family = openMetrics && counter ? first.name().substring(0, first.name().length() - "_total".length()) : first.name();
             out.append("# HELP ").append(family).append(' ');

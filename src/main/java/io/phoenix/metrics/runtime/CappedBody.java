@@ -10,7 +10,7 @@ import io.vertx.ext.web.codec.spi.BodyStream;
 
 /**
  * A response body kept in memory only up to a cap: the web client's own buffering would hold whatever an engine
- * sends. Past the cap the write fails with {@link EngineException.TooLarge}, which ends the exchange.
+ * sends. Past the cap the write fails with {@link RuntimeApiException.TooLarge}, which ends the exchange.
  */
 final class CappedBody implements io.vertx.ext.web.codec.BodyCodec<Buffer> {
 
@@ -56,7 +56,7 @@ final class CappedBody implements io.vertx.ext.web.codec.BodyCodec<Buffer> {
         @Override
         public Future<Void> write(Buffer data) {
             if ((long) body.length() + data.length() > maxBytes) {
-                EngineException.TooLarge error = new EngineException.TooLarge(what + ": answer larger than " + maxBytes + " bytes");
+                RuntimeApiException.TooLarge error = new RuntimeApiException.TooLarge(what + ": answer larger than " + maxBytes + " bytes");
                 result.tryFail(error);
                 return Future.failedFuture(error);
             }

@@ -43,10 +43,10 @@ public final class InputCaps {
     }
 
     /** Frames a chunk of a stream; each object the framer skipped is reported as an error. */
-    static List<JsonObject> feed(JsonObjectFramer framer, Buffer chunk, String uri, Consumer<EngineException> errors) {
+    static List<JsonObject> feed(JsonObjectFramer framer, Buffer chunk, String uri, Consumer<RuntimeApiException> errors) {
         List<JsonObject> objects = framer.feed(chunk);
         for (int skipped = framer.drainSkipped(); skipped > 0; skipped--) {
-            errors.accept(new EngineException.TooLarge(uri + ": object larger than " + MAX_STREAM_OBJECT_BYTES
+            errors.accept(new RuntimeApiException.TooLarge(uri + ": object larger than " + MAX_STREAM_OBJECT_BYTES
                     + " bytes or nested deeper than " + MAX_JSON_DEPTH + ", skipped"));
         }
         return objects;
@@ -55,13 +55,13 @@ public final class InputCaps {
     /** A container list longer than {@link #MAX_CONTAINERS_PER_ENDPOINT} is refused whole. */
     static JsonArray requireListSize(JsonArray list) {
         if (list.size() > MAX_CONTAINERS_PER_ENDPOINT) {
-            throw new EngineException.TooLarge("/containers/json: " + list.size() + " containers, more than "
+            throw new RuntimeApiException.TooLarge("/containers/json: " + list.size() + " containers, more than "
                     + MAX_CONTAINERS_PER_ENDPOINT + ": list refused");
         }
         return list;
     }
 
-    /** Throws {@link EngineException.TooLarge} when a JSON text nests deeper than {@link #MAX_JSON_DEPTH}. */
+    /** Throws {@link RuntimeApiException.TooLarge} when a JSON text nests deeper than {@link #MAX_JSON_DEPTH}. */
     public static void requireShallow(Buffer json, String what) {
         int depth = 0;
         boolean inString = false;
@@ -80,7 +80,7 @@ public final class InputCaps {
                 inString = true;
             } else if (b == '{' || b == '[') {
                 if (++depth > MAX_JSON_DEPTH) {
-                    throw new EngineException.TooLarge(what + ": JSON nested deeper than " + MAX_JSON_DEPTH);
+                    throw new RuntimeApiException.TooLarge(what + ": JSON nested deeper than " + MAX_JSON_DEPTH);
                 }
             } else if (b == '}' || b == ']') {
                 depth--;

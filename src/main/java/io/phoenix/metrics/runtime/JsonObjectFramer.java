@@ -42,7 +42,7 @@ public final class JsonObjectFramer {
                     depth = 1;
                     objectStart = i;
                 } else if (!isWhitespace(b)) {
-                    throw new EngineException.Protocol("stream: expected a JSON object, got byte 0x"
+                    throw new RuntimeApiException.Protocol("stream: expected a JSON object, got byte 0x"
                             + Integer.toHexString(b & 0xff) + " (" + preview(i) + ")");
                 }
             } else if (inString) {
@@ -99,7 +99,7 @@ public final class JsonObjectFramer {
             // Only the nesting matters now: drop the bytes, keep the state.
             skippedBytes += pending.length() - objectStart;
             if (skippedBytes > InputCaps.MAX_SKIPPED_BYTES) {
-                throw new EngineException.TooLarge("stream: object larger than " + InputCaps.MAX_SKIPPED_BYTES + " bytes");
+                throw new RuntimeApiException.TooLarge("stream: object larger than " + InputCaps.MAX_SKIPPED_BYTES + " bytes");
             }
             pending = Buffer.buffer();
             objectStart = 0;
@@ -117,7 +117,7 @@ public final class JsonObjectFramer {
         try {
             return new JsonObject(bytes);
         } catch (DecodeException e) {
-            throw new EngineException.Protocol("stream: malformed JSON object: " + e.getMessage(), e);
+            throw new RuntimeApiException.Protocol("stream: malformed JSON object: " + e.getMessage(), e);
         }
     }
 

@@ -17,7 +17,7 @@ public record RuntimeIdentity(RuntimeKind kind, String version, String apiVersio
         String engineVersion = version.getValue("Version") instanceof String s ? s : null;
         String apiVersion = version.getValue("ApiVersion") instanceof String s ? s : null;
         if (engineVersion == null || apiVersion == null) {
-            throw new EngineException.Protocol("/version: no Version/ApiVersion, not a Docker API engine: " + abbreviate(version));
+            throw new RuntimeApiException.Protocol("/version: no Version/ApiVersion, not a Docker API engine: " + abbreviate(version));
         }
         boolean podman = false;
         if (version.getValue("Components") instanceof JsonArray components) {

@@ -1,6 +1,6 @@
 package io.phoenix.metrics.stats;
 
-import io.phoenix.metrics.runtime.EngineException;
+import io.phoenix.metrics.runtime.RuntimeApiException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -31,7 +31,7 @@ public final class DockerStatsParser {
         StatsSample sample = new StatsSample(containerId, readAt(stats), cpu(stats), memory(stats), pids(stats), networks(stats),
                 disks(stats));
         if (sample.cpu() == null && sample.memory() == null) {
-            throw new EngineException.Protocol("stats: object has neither cpu_stats nor memory_stats counters");
+            throw new RuntimeApiException.Protocol("stats: object has neither cpu_stats nor memory_stats counters");
         }
         return sample;
     }
@@ -45,7 +45,7 @@ public final class DockerStatsParser {
                     return instant;
                 }
             } catch (DateTimeParseException e) {
-                throw new EngineException.Protocol("stats: read is not a time: " + s);
+                throw new RuntimeApiException.Protocol("stats: read is not a time: " + s);
             }
         }
         return Instant.now();
@@ -98,7 +98,7 @@ public final class DockerStatsParser {
         List<StatsSample.Network> result = new ArrayList<>(networks.size());
         for (Map.Entry<String, Object> entry : new TreeMap<>(networks.getMap()).entrySet()) {
             if (!(networks.getValue(entry.getKey()) instanceof JsonObject n)) { // getValue wraps a raw map
-                throw new EngineException.Protocol("stats: networks." + entry.getKey() + " is not an object");
+                throw new RuntimeApiException.Protocol("stats: networks." + entry.getKey() + " is not an object");
             }
             Long rx = Json.number(n, "rx_bytes");
             Long tx = Json.number(n, "tx_bytes");
@@ -133,7 +133,7 @@ public final class DockerStatsParser {
         }
         for (Object e : entries) {
             if (!(e instanceof JsonObject entry)) {
-                throw new EngineException.Protocol("stats: " + field + " entry is not an object");
+                throw new RuntimeApiException.Protocol("stats: " + field + " entry is not an object");
             }
             String op = entry.getValue("op") instanceof String s ? s.toLowerCase(java.util.Locale.ROOT) : "";
             int slot = switch (op) {

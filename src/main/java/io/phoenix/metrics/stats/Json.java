@@ -1,6 +1,6 @@
 package io.phoenix.metrics.stats;
 
-import io.phoenix.metrics.runtime.EngineException;
+import io.phoenix.metrics.runtime.RuntimeApiException;
 import io.vertx.core.json.JsonObject;
 
 /** Typed reads of engine JSON: absent is null, a wrong type is a protocol error naming the field. */
@@ -14,7 +14,7 @@ final class Json {
         if (value == null || value instanceof JsonObject) {
             return (JsonObject) value;
         }
-        throw new EngineException.Protocol("stats: " + field + " should be an object, got " + value.getClass().getSimpleName());
+        throw new RuntimeApiException.Protocol("stats: " + field + " should be an object, got " + value.getClass().getSimpleName());
     }
 
     static Long number(JsonObject json, String field) {
@@ -25,6 +25,6 @@ final class Json {
         if (value instanceof Number n) {
             return n.longValue();
         }
-        throw new EngineException.Protocol("stats: " + field + " should be a number, got " + value.getClass().getSimpleName());
+        throw new RuntimeApiException.Protocol("stats: " + field + " should be a number, got " + value.getClass().getSimpleName());
     }
 }

@@ -1,6 +1,6 @@
 package io.phoenix.metrics.stats;
 
-import io.phoenix.metrics.runtime.EngineException;
+import io.phoenix.metrics.runtime.RuntimeApiException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -46,7 +46,7 @@ public final class PodmanStatsParser {
     public static List<StatsSample> parse(JsonObject report, boolean netIoSwapped) {
         Object error = report.getValue("Error");
         if (error != null && !(error instanceof JsonObject e && e.isEmpty())) {
-            throw new EngineException.Protocol("libpod stats: " + error);
+            throw new RuntimeApiException.Protocol("libpod stats: " + error);
         }
         if (!(report.getValue("Stats") instanceof JsonArray stats)) {
             return List.of(); // no running container
@@ -54,7 +54,7 @@ public final class PodmanStatsParser {
         List<StatsSample> samples = new ArrayList<>(stats.size());
         for (Object entry : stats) {
             if (!(entry instanceof JsonObject s)) {
-                throw new EngineException.Protocol("libpod stats: entry is not an object");
+                throw new RuntimeApiException.Protocol("libpod stats: entry is not an object");
             }
             samples.add(sample(s, netIoSwapped));
         }
@@ -64,14 +64,14 @@ public final class PodmanStatsParser {
     static StatsSample sample(JsonObject s, boolean netIoSwapped) {
         String id = s.getValue("ContainerID") instanceof String value ? value : null;
         if (id == null || id.isEmpty()) {
-            throw new EngineException.Protocol("libpod stats: entry without ContainerID");
+            throw new RuntimeApiException.Protocol("libpod stats: entry without ContainerID");
         }
         Long wallNanos = Json.number(s, "SystemNano");
         Instant readAt = wallNanos == null || wallNanos <= 0 ? Instant.now() : Instant.ofEpochSecond(0, wallNanos);
         StatsSample sample = new StatsSample(id, readAt, cpu(s, wallNanos), memory(s), Json.number(s, "PIDs"),
                 network(s, netIoSwapped), disk(s));
         if (sample.cpu() == null && sample.memory() == null) {
-            throw new EngineException.Protocol("libpod stats: entry for " + id + " has neither CPUNano nor MemUsage");
+            throw new RuntimeApiException.Protocol("libpod stats: entry for " + id + " has neither CPUNano nor MemUsage");
         }
         return sample;
     }

@@ -5,7 +5,7 @@ import java.util.Optional;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.phoenix.metrics.config.MetricsConfig;
-import io.phoenix.metrics.discovery.Backoff;
+import io.phoenix.metrics.runtime.Backoff;
 import io.phoenix.metrics.discovery.ContainerInfo;
 import io.phoenix.metrics.discovery.ContainerState;
 import io.phoenix.metrics.discovery.DiscoveryService;
@@ -45,7 +45,7 @@ public class StatsPipeline {
     MetricsConfig config;
     @Inject
     MeterRegistry registry;
-    /** metrics.source: whether numbers come from the kernel's cgroup files (issue 6) instead of the runtime APIs. */
+    /** metrics.source: whether numbers come from the kernel's cgroup files instead of the runtime APIs. */
     @Inject
     CgroupSampler cgroup;
 
@@ -82,16 +82,16 @@ public class StatsPipeline {
         if (existing != null) {
             return Optional.of(existing);
         }
-        // Kernel files when metrics.source allows (both engines alike); otherwise the engine's dialect decides:
+        // Kernel files when metrics.source allows (both engines alike); otherwise the runtime kind decides:
         // Docker streams per container, Podman one libpod stream for all.
-        return discovery.engine(container.endpoint()).map(engine -> sources.computeIfAbsent(container.endpoint(), uri -> {
+        return discovery.runtime(container.endpoint()).map(runtime -> sources.computeIfAbsent(container.endpoint(), uri -> {
             if (cgroup.enabled()) {
                 return cgroup.source(uri, store::accept);
             }
-            return switch (engine.identity().kind()) {
-                case DOCKER -> new PerContainerStatsSource(vertx, engine.client(), store::accept, REOPEN,
+            return switch (runtime.identity().kind()) {
+                case DOCKER -> new DockerPerContainerStatsSource(vertx, runtime.client(), store::accept, REOPEN,
                         config.stats().staleAfter());
-                case PODMAN -> new EndpointStatsSource(vertx, engine.client(), engine.identity().version(),
+                case PODMAN -> new PodmanAllContainersStatsSource(vertx, runtime.client(), runtime.identity().version(),
                         config.stats().interval(), store::accept, REOPEN, config.stats().staleAfter());
             };
         }));

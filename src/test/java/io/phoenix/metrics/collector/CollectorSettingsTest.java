@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -31,7 +30,7 @@ class CollectorSettingsTest {
     }
 
     private static List<CollectorConfig> resolve(Map<String, String> properties) {
-        return CollectorSettings.resolve(config(properties), new CollectorFactory().types(), Set.of());
+        return CollectorConfigResolver.resolve(config(properties), new CollectorFactory().types());
     }
 
     private static String failure(Map<String, String> properties) {
@@ -113,14 +112,24 @@ class CollectorSettingsTest {
         assertThrows(IllegalArgumentException.class,
                 () -> new CollectorBuilder(factory).interval(Duration.ofSeconds(-1)).build("cpu"));
 
-        factory.registerCollectorType("constant", () -> new ConfiguredCollector() {
-            @Override
-            public String name() {
-                return "constant";
-            }
+        factory.registerCollectorType("constant", config -> new ConfiguredCollector(config) {
         });
-        assertEquals("constant", new CollectorBuilder(factory).build("constant").config().type());
-        assertEquals(CollectorFactory.builtInTypes(), factory.createDefaultCollectors(type -> new CollectorBuilder(factory).config(type))
-                .stream().map(c -> c.config().type()).toList(), "one of each built-in");
+        MetricsCollector constant = new CollectorBuilder(factory).build("constant");
+        assertEquals("constant", constant.config().type());
+        assertEquals("constant", constant.name(), "the default instance is named after its type");
+        assertThrows(NullPointerException.class, () -> new CpuCollector(null), "no collector without its configuration");
+    }
+
+    @Test
+    void aTypeOffByDefaultIsOffUnlessConfiguredOn() {
+        CollectorFactory factory = new CollectorFactory();
+        factory.registerCollectorType(new CollectorType("quiet", false, config -> new ConfiguredCollector(config) {
+        }));
+        Map<String, CollectorConfig> off = new HashMap<>();
+        CollectorConfigResolver.resolve(config(Map.of()), factory.types()).forEach(c -> off.put(c.name(), c));
+        assertFalse(off.get("quiet").enabled());
+        assertTrue(off.get("cpu").enabled());
+        assertTrue(CollectorConfigResolver.resolve(config(Map.of("metrics.collectors.quiet.enabled", "true")), factory.types())
+                .stream().filter(c -> c.name().equals("quiet")).findFirst().orElseThrow().enabled());
     }
 }

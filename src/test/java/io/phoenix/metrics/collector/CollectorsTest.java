@@ -47,10 +47,10 @@ class CollectorsTest {
         return new ContainerSnapshot(c, window, NOW, POLICY.base(c), POLICY.metadata(c));
     }
 
-    private static <T extends MetricsCollector> T init(T collector, Map<String, String> customLabels) {
-        collector.initialize(new CollectorConfig(collector.name(), collector.name(), true, Duration.ofSeconds(1),
+    private static <T extends MetricsCollector> T make(java.util.function.Function<CollectorConfig, T> create,
+                                                       Map<String, String> customLabels) {
+        return create.apply(new CollectorConfig("test", "test", true, Duration.ofSeconds(1),
                 Duration.ofSeconds(5), 0, Duration.ZERO, customLabels, Map.of()));
-        return collector;
     }
 
     private static Map<String, Double> byName(List<MetricValue> values) {
@@ -62,7 +62,7 @@ class CollectorsTest {
 
     @Test
     void cpu() {
-        var values = init(new CpuCollector(), Map.of("team", "core")).collect(snapshot(container(ContainerState.RUNNING, null, Map.of()), recordedWindow()));
+        var values = make(CpuCollector::new, Map.of("team", "core")).collect(snapshot(container(ContainerState.RUNNING, null, Map.of()), recordedWindow()));
         Map<String, Double> v = byName(values);
         assertEquals(99.892, v.get("container_cpu_usage_percent"), 0.001);
         assertEquals(4.063936612, v.get("container_cpu_usage_seconds_total"), 1e-9);
@@ -79,7 +79,7 @@ class CollectorsTest {
 
     @Test
     void memory() {
-        Map<String, Double> v = byName(init(new MemoryCollector(), Map.of())
+        Map<String, Double> v = byName(make(MemoryCollector::new, Map.of())
                 .collect(snapshot(container(ContainerState.RUNNING, null, Map.of()), recordedWindow())));
         assertEquals(9187328.0, v.get("container_memory_usage_bytes"));
         assertEquals(798720.0, v.get("container_memory_working_set_bytes"));
@@ -91,13 +91,13 @@ class CollectorsTest {
     void networkAndDiskPerInterfaceAndDevice() {
         StatsSample blk = DockerStatsParser.parse("x", Recorded.json("docker-stats-v1-blkio.json"));
         ContainerSnapshot s = snapshot(container(ContainerState.RUNNING, null, Map.of()), new SampleWindow(null, blk));
-        Map<String, Double> net = byName(init(new NetworkCollector(), Map.of()).collect(s));
+        Map<String, Double> net = byName(make(NetworkCollector::new, Map.of()).collect(s));
         assertEquals(5000.0, net.get("container_network_receive_bytes_total/eth0"));
         assertEquals(70.0, net.get("container_network_transmit_packets_total/eth0"));
         assertEquals(2.0, net.get("container_network_receive_packets_dropped_total/eth0"));
         assertEquals(20.0, net.get("container_network_transmit_bytes_total/eth1"));
         assertEquals(16, net.size());
-        Map<String, Double> disk = byName(init(new DiskCollector(), Map.of()).collect(s));
+        Map<String, Double> disk = byName(make(DiskCollector::new, Map.of()).collect(s));
         assertEquals(16777216.0, disk.get("container_disk_write_bytes_total/254:0"));
         assertEquals(100.0, disk.get("container_disk_read_ops_total/254:0"));
         assertEquals(1024.0, disk.get("container_disk_read_bytes_total/7:0"));
@@ -106,14 +106,14 @@ class CollectorsTest {
     @Test
     void resourceCollectorsSayNothingWithoutSamples() {
         ContainerSnapshot stopped = snapshot(container(ContainerState.EXITED, 3, Map.of()), null);
-        assertTrue(init(new CpuCollector(), Map.of()).collect(stopped).isEmpty());
-        assertTrue(init(new MemoryCollector(), Map.of()).collect(stopped).isEmpty());
-        assertTrue(init(new NetworkCollector(), Map.of()).collect(stopped).isEmpty());
+        assertTrue(make(CpuCollector::new, Map.of()).collect(stopped).isEmpty());
+        assertTrue(make(MemoryCollector::new, Map.of()).collect(stopped).isEmpty());
+        assertTrue(make(NetworkCollector::new, Map.of()).collect(stopped).isEmpty());
     }
 
     @Test
     void lifecycleOfARunningAndAnExitedContainer() {
-        Map<String, Double> running = byName(init(new LifecycleCollector(), Map.of())
+        Map<String, Double> running = byName(make(LifecycleCollector::new, Map.of())
                 .collect(snapshot(container(ContainerState.RUNNING, null, Map.of()), recordedWindow())));
         assertEquals(60.0, running.get("container_uptime_seconds"));
         assertEquals(2.0, running.get("container_restarts_total"));
@@ -123,7 +123,7 @@ class CollectorsTest {
         assertFalse(running.containsKey("container_exit_code"), "never exited: no exit code series");
         assertEquals(NOW.minusSeconds(60).getEpochSecond(), running.get("container_start_time_seconds"));
 
-        Map<String, Double> exited = byName(init(new LifecycleCollector(), Map.of())
+        Map<String, Double> exited = byName(make(LifecycleCollector::new, Map.of())
                 .collect(snapshot(container(ContainerState.EXITED, 3, Map.of()), null)));
         assertEquals(3.0, exited.get("container_exit_code"));
         assertEquals(6.0, exited.get("container_status"));
@@ -133,9 +133,9 @@ class CollectorsTest {
 
     @Test
     void infoCarriesMetadataWithAConsistentLabelSet() {
-        var withK8s = init(new InfoCollector(), Map.of()).collect(snapshot(container(ContainerState.RUNNING, null,
+        var withK8s = make(InfoCollector::new, Map.of()).collect(snapshot(container(ContainerState.RUNNING, null,
                 Map.of("io.kubernetes.pod.name", "web-0", "io.kubernetes.pod.namespace", "shop", "team", "a\"b")), null)).get(0);
-        var plain = init(new InfoCollector(), Map.of()).collect(snapshot(container(ContainerState.RUNNING, null, Map.of()), null)).get(0);
+        var plain = make(InfoCollector::new, Map.of()).collect(snapshot(container(ContainerState.RUNNING, null, Map.of()), null)).get(0);
         assertEquals(withK8s.labels().keySet(), plain.labels().keySet());
         assertEquals(List.of("container_id", "container_name", "image", "runtime", "pod", "namespace", "container",
                 "container_label_team", "container_label_app_kubernetes_io_name"), List.copyOf(withK8s.labels().keySet()));
@@ -148,11 +148,20 @@ class CollectorsTest {
 
     @Test
     void seedLineFormatEscapesUntrustedLabelValues() {
-        var value = new MetricValue("container_info", 1, MetricType.GAUGE, null, 1700000000123L,
-                Map.of("container_name", "a\"b\\c\nd"), "help");
+        var value = new MetricValue(MetricFamily.gauge("container_info", null, "help"), 1, 1700000000123L,
+                Map.of("container_name", "a\"b\\c\nd"));
         assertEquals("container_info{container_name=\"a\\\"b\\\\c\\nd\"} 1 1700000000123", value.toPrometheusFormat());
-        assertEquals("x 0.5 1", new MetricValue("x", 0.5, MetricType.GAUGE, null, 1, Map.of(), "h").toPrometheusFormat());
-        assertEquals("x 1795573918.586 1", new MetricValue("x", 1795573918.586, MetricType.GAUGE, null, 1, Map.of(), "h").toPrometheusFormat());
+        assertEquals("x 0.5 1", new MetricValue(MetricFamily.gauge("x", null, "h"), 0.5, 1, Map.of()).toPrometheusFormat());
+        assertEquals("x 1795573918.586 1", new MetricValue(MetricFamily.gauge("x", null, "h"), 1795573918.586, 1, Map.of()).toPrometheusFormat());
+    }
+
+    @Test
+    void aValueSerialisesAsItAlwaysHasForRestAndSse() throws Exception {
+        var value = new MetricValue(MetricFamily.counter("container_cpu_usage_seconds_total", "seconds", "CPU time."), 1.5, 1700000000123L,
+                Map.of("container_id", "abc"));
+        assertEquals("{\"name\":\"container_cpu_usage_seconds_total\",\"value\":1.5,\"type\":\"counter\",\"unit\":\"seconds\","
+                        + "\"timestamp\":1700000000123,\"labels\":{\"container_id\":\"abc\"},\"help\":\"CPU time.\"}",
+                new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(value));
     }
 
     @Test
@@ -173,7 +182,7 @@ class CollectorsTest {
         all.addAll(DiskCollector.METRICS);
         all.addAll(LifecycleCollector.METRICS);
         all.addAll(InfoCollector.METRICS);
-        all.addAll(HostCollector.METRICS);
+        all.addAll(SystemCollector.METRICS);
         Set<String> names = all.stream().map(MetricDefinition::name).collect(Collectors.toSet());
         assertEquals(all.size(), names.size());
         assertTrue(all.stream().allMatch(d -> d.help() != null && !d.help().isBlank()));
@@ -184,13 +193,13 @@ class CollectorsTest {
         String stat1 = "cpu  100 0 100 800 0 0 0 0 0 0\ncpu0 50 0 50 400 0 0 0 0 0 0\n";
         String stat2 = "cpu  150 0 150 900 0 0 0 0 0 0\ncpu0 75 0 75 450 0 0 0 0 0 0\n";
         String meminfo = "MemTotal:       16000 kB\nMemFree:         1000 kB\nMemAvailable:    4000 kB\n";
-        HostCollector.Reading first = HostCollector.read(stat1, meminfo, "0.50 0.25 0.10 1/100 42\n", null);
-        HostCollector.Reading second = HostCollector.read(stat2, meminfo, "0.50 0.25 0.10 1/100 42\n", first);
+        SystemCollector.Reading first = SystemCollector.read(stat1, meminfo, "0.50 0.25 0.10 1/100 42\n", null);
+        SystemCollector.Reading second = SystemCollector.read(stat2, meminfo, "0.50 0.25 0.10 1/100 42\n", first);
         assertEquals(null, first.cpuPercent());
         assertEquals(50.0, second.cpuPercent(), 1e-9, "100 busy jiffies of 200");
         Map<String, Double> v = new LinkedHashMap<>();
-        HostCollector.METRICS.forEach(d -> {
-            Number n = ((MetricDefinition<HostCollector.Reading>) d).reader().read(second);
+        SystemCollector.METRICS.forEach(d -> {
+            Number n = ((MetricDefinition<SystemCollector.Reading>) d).reader().read(second);
             if (n != null) {
                 v.put(d.name(), n.doubleValue());
             }
@@ -202,7 +211,7 @@ class CollectorsTest {
 
     @Test
     void expositionInBothFormats() {
-        List<MetricValue> values = init(new CpuCollector(), Map.of())
+        List<MetricValue> values = make(CpuCollector::new, Map.of())
                 .collect(snapshot(container(ContainerState.RUNNING, null, Map.of()), recordedWindow()));
         String text = new String(io.phoenix.metrics.exposition.ExpositionAccess.write(values, false, false), java.nio.charset.StandardCharsets.UTF_8);
         assertTrue(text.contains("# HELP container_cpu_usage_seconds_total CPU time consumed by the container, all cores.\n"

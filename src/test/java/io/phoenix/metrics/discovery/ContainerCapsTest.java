@@ -1,6 +1,6 @@
 package io.phoenix.metrics.discovery;
 
-import io.phoenix.metrics.runtime.EngineException;
+import io.phoenix.metrics.runtime.RuntimeApiException;
 import io.phoenix.metrics.runtime.InputCaps;
 import io.phoenix.metrics.runtime.RuntimeKind;
 import org.junit.jupiter.api.Test;
@@ -52,6 +52,6 @@ class ContainerCapsTest {
 
     @Test
     void anIdNoEngineWouldSendIsRefused() {
-        assertThrows(EngineException.TooLarge.class, () -> ContainerCaps.trim(container("a".repeat(200), "web", Map.of())));
+        assertThrows(RuntimeApiException.TooLarge.class, () -> ContainerCaps.trim(container("a".repeat(200), "web", Map.of())));
     }
 }

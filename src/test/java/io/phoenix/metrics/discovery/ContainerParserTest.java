@@ -1,6 +1,6 @@
 package io.phoenix.metrics.discovery;
 
-import io.phoenix.metrics.runtime.EngineException;
+import io.phoenix.metrics.runtime.RuntimeApiException;
 import io.phoenix.metrics.runtime.RuntimeKind;
 import io.phoenix.metrics.testing.Recorded;
 import io.vertx.core.json.JsonObject;
@@ -87,17 +87,17 @@ class ContainerParserTest {
     void wrongTypesAreProtocolErrorsNamingTheField() {
         JsonObject inspect = Recorded.json("docker-inspect-running.json");
         inspect.getJsonObject("State").put("ExitCode", "zero");
-        var error = assertThrows(EngineException.Protocol.class, () -> ContainerParser.fromInspect(inspect, RuntimeKind.DOCKER, "x"));
+        var error = assertThrows(RuntimeApiException.Protocol.class, () -> ContainerParser.fromInspect(inspect, RuntimeKind.DOCKER, "x"));
         assertTrue(error.getMessage().contains("ExitCode"), error.getMessage());
 
         JsonObject noId = Recorded.json("podman-inspect-running.json");
         noId.remove("Id");
-        assertTrue(assertThrows(EngineException.Protocol.class, () -> ContainerParser.fromInspect(noId, RuntimeKind.PODMAN, "x"))
+        assertTrue(assertThrows(RuntimeApiException.Protocol.class, () -> ContainerParser.fromInspect(noId, RuntimeKind.PODMAN, "x"))
                 .getMessage().contains("Id"));
 
         JsonObject badTime = Recorded.json("docker-inspect-running.json");
         badTime.getJsonObject("State").put("StartedAt", "yesterday");
-        assertTrue(assertThrows(EngineException.Protocol.class, () -> ContainerParser.fromInspect(badTime, RuntimeKind.DOCKER, "x"))
+        assertTrue(assertThrows(RuntimeApiException.Protocol.class, () -> ContainerParser.fromInspect(badTime, RuntimeKind.DOCKER, "x"))
                 .getMessage().contains("StartedAt"));
     }
 

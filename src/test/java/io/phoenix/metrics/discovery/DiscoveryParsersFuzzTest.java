@@ -1,7 +1,7 @@
 package io.phoenix.metrics.discovery;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.phoenix.metrics.runtime.EngineException;
+import io.phoenix.metrics.runtime.RuntimeApiException;
 import io.phoenix.metrics.runtime.RuntimeKind;
 import io.phoenix.metrics.testing.FuzzJson;
 import io.vertx.core.json.JsonObject;
@@ -22,7 +22,7 @@ class DiscoveryParsersFuzzTest {
         for (RuntimeKind kind : RuntimeKind.values()) {
             try {
                 ContainerCaps.trim(ContainerParser.fromInspect(json, kind, "unix:///fuzz.sock"));
-            } catch (EngineException expected) {
+            } catch (RuntimeApiException expected) {
                 // counted against the endpoint; the container is asked for again later
             }
         }
@@ -37,7 +37,7 @@ class DiscoveryParsersFuzzTest {
         try {
             ContainerParser.listId(json);
             ContainerParser.listKey(json);
-        } catch (EngineException expected) {
+        } catch (RuntimeApiException expected) {
             // the list is refused with a protocol error
         }
     }
@@ -46,7 +46,7 @@ class DiscoveryParsersFuzzTest {
     void event(byte[] data) {
         JsonObject json = FuzzJson.object(data);
         if (json != null) {
-            EngineEvent.parse(json).ifPresent(EngineEvent::reaction); // events never fail: unknown ones are ignored
+            RuntimeEvent.parse(json).ifPresent(RuntimeEvent::reaction); // events never fail: unknown ones are ignored
         }
     }
 }

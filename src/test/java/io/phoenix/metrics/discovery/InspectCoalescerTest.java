@@ -1,6 +1,6 @@
 package io.phoenix.metrics.discovery;
 
-import io.phoenix.metrics.runtime.EngineException;
+import io.phoenix.metrics.runtime.RuntimeApiException;
 import io.phoenix.metrics.runtime.InputCaps;
 import io.smallrye.mutiny.Uni;
 import org.junit.jupiter.api.Test;
@@ -68,6 +68,6 @@ class InspectCoalescerTest {
         inFlight.get(0).complete(null);
         assertFalse(coalescer.submit("now-there-is-room", this::work).subscribeAsCompletionStage().isCompletedExceptionally());
         Uni<Void> tooLong = coalescer.submit("x".repeat(InputCaps.MAX_ID_CHARS + 1), this::work);
-        assertThrows(EngineException.TooLarge.class, () -> tooLong.await().indefinitely());
+        assertThrows(RuntimeApiException.TooLarge.class, () -> tooLong.await().indefinitely());
     }
 }

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The engine client's own byte handling: the stream framer (cut anywhere), the depth check, /version. Bytes
- * from an engine may be anything; the only acceptable failure is an {@link EngineException}. Seeds: the recorded
+ * from an engine may be anything; the only acceptable failure is an {@link RuntimeApiException}. Seeds: the recorded
  * payloads (src/test/resources/.../EngineJsonFuzzTestInputs); longer runs: see the README.
  */
 class EngineJsonFuzzTest {
@@ -25,7 +25,7 @@ class EngineJsonFuzzTest {
             List<JsonObject> second = framer.feed(Buffer.buffer(java.util.Arrays.copyOfRange(data, cut, data.length)));
             assertTrue(first.size() + second.size() <= data.length / 2, "no object out of nothing");
             framer.drainSkipped();
-        } catch (EngineException expected) {
+        } catch (RuntimeApiException expected) {
             // garbage in a stream fails it with a counted error
         }
     }
@@ -39,7 +39,7 @@ class EngineJsonFuzzTest {
         try {
             RuntimeIdentity identity = RuntimeIdentity.fromVersion(json);
             io.phoenix.metrics.stats.PodmanStatsParser.swapsNetIo(identity.version());
-        } catch (EngineException expected) {
+        } catch (RuntimeApiException expected) {
             // a /version the agent cannot use fails the connection with a protocol error
         }
     }

@@ -19,7 +19,7 @@ class RuntimeIdentityTest {
 
     @Test
     void somethingElseOnTheSocketIsAProtocolError() {
-        assertThrows(EngineException.Protocol.class, () -> RuntimeIdentity.fromVersion(new JsonObject().put("hello", "world")));
-        assertThrows(EngineException.Protocol.class, () -> RuntimeIdentity.fromVersion(new JsonObject().put("Version", 20).put("ApiVersion", "1.41")));
+        assertThrows(RuntimeApiException.Protocol.class, () -> RuntimeIdentity.fromVersion(new JsonObject().put("hello", "world")));
+        assertThrows(RuntimeApiException.Protocol.class, () -> RuntimeIdentity.fromVersion(new JsonObject().put("Version", 20).put("ApiVersion", "1.41")));
     }
 }

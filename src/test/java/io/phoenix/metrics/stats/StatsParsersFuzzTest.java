@@ -1,7 +1,7 @@
 package io.phoenix.metrics.stats;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.phoenix.metrics.runtime.EngineException;
+import io.phoenix.metrics.runtime.RuntimeApiException;
 import io.phoenix.metrics.testing.FuzzJson;
 import io.vertx.core.json.JsonObject;
 
@@ -18,7 +18,7 @@ class StatsParsersFuzzTest {
             if (!DockerStatsParser.isStoppedMarker(json)) {
                 DockerStatsParser.parse("c0ffee", json);
             }
-        } catch (EngineException expected) {
+        } catch (RuntimeApiException expected) {
             // the stream is failed, counted and re-opened
         }
     }
@@ -32,7 +32,7 @@ class StatsParsersFuzzTest {
         for (boolean swapped : new boolean[]{false, true}) {
             try {
                 PodmanStatsParser.parse(json, swapped);
-            } catch (EngineException expected) {
+            } catch (RuntimeApiException expected) {
                 // the stream is failed, counted and re-opened
             }
         }

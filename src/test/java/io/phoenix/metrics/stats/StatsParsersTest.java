@@ -1,6 +1,6 @@
 package io.phoenix.metrics.stats;
 
-import io.phoenix.metrics.runtime.EngineException;
+import io.phoenix.metrics.runtime.RuntimeApiException;
 import io.phoenix.metrics.runtime.JsonObjectFramer;
 import io.phoenix.metrics.testing.Recorded;
 import io.vertx.core.json.JsonObject;
@@ -125,11 +125,11 @@ class StatsParsersTest {
     void garbageIsAProtocolErrorNamingTheField() {
         JsonObject docker = Recorded.json("docker-stats-v2.json");
         docker.getJsonObject("memory_stats").put("usage", "lots");
-        assertTrue(assertThrows(EngineException.Protocol.class, () -> DockerStatsParser.parse("x", docker))
+        assertTrue(assertThrows(RuntimeApiException.Protocol.class, () -> DockerStatsParser.parse("x", docker))
                 .getMessage().contains("usage"));
-        assertThrows(EngineException.Protocol.class,
+        assertThrows(RuntimeApiException.Protocol.class,
                 () -> PodmanStatsParser.parse(new JsonObject().put("Error", "container not running").put("Stats", null)));
-        assertThrows(EngineException.Protocol.class,
+        assertThrows(RuntimeApiException.Protocol.class,
                 () -> PodmanStatsParser.parse(new JsonObject().put("Stats", new io.vertx.core.json.JsonArray().add(new JsonObject()))));
         assertEquals(List.of(), PodmanStatsParser.parse(new JsonObject().put("Error", null).put("Stats", null)));
     }

@@ -1,6 +1,6 @@
 package io.phoenix.metrics.testing;
 
-import io.phoenix.metrics.runtime.EngineException;
+import io.phoenix.metrics.runtime.RuntimeApiException;
 import io.phoenix.metrics.runtime.InputCaps;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -17,7 +17,7 @@ public final class FuzzJson {
         try {
             InputCaps.requireShallow(bytes, "fuzz");
             return bytes.toJson() instanceof JsonObject object ? object : null;
-        } catch (DecodeException | EngineException.TooLarge e) {
+        } catch (DecodeException | RuntimeApiException.TooLarge e) {
             return null; // the client answers these with a protocol error before any parser runs
         }
     }

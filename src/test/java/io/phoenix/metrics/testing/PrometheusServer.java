@@ -48,10 +48,16 @@ public final class PrometheusServer implements AutoCloseable {
      * says it is ready. The free port is picked before Prometheus binds it, so a lost race is retried.
      */
     public static PrometheusServer start(Map<String, URI> jobs) throws IOException, InterruptedException {
+        return start(jobs, Map.of());
+    }
+
+    /** As {@link #start(Map)}, with labels on every target (as relabelling sets {@code node} in Kubernetes). */
+    public static PrometheusServer start(Map<String, URI> jobs, Map<String, String> targetLabels)
+            throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("phoenix-prometheus-");
         try {
             Path config = dir.resolve("prometheus.yml");
-            Files.writeString(config, config(jobs));
+            Files.writeString(config, config(jobs, targetLabels));
             for (int attempt = 1; ; attempt++) {
                 int port = freeLoopbackPort();
                 Process process = new ProcessBuilder("prometheus",
@@ -78,7 +84,7 @@ public final class PrometheusServer implements AutoCloseable {
         }
     }
 
-    private static String config(Map<String, URI> jobs) {
+    private static String config(Map<String, URI> jobs, Map<String, String> targetLabels) {
         StringBuilder yaml = new StringBuilder("""
                 global:
                   scrape_interval: 1s
@@ -88,7 +94,14 @@ public final class PrometheusServer implements AutoCloseable {
         jobs.forEach((job, url) -> yaml.append("  - job_name: '").append(job).append("'\n")
                 .append("    metrics_path: '").append(url.getPath()).append("'\n")
                 .append("    static_configs:\n")
-                .append("      - targets: ['").append(url.getHost()).append(':').append(url.getPort()).append("']\n"));
+                .append("      - targets: ['").append(url.getHost()).append(':').append(url.getPort()).append("']\n")
+                .append(labels(targetLabels)));
+        return yaml.toString();
+    }
+
+    private static String labels(Map<String, String> targetLabels) {
+        StringBuilder yaml = new StringBuilder(targetLabels.isEmpty() ? "" : "        labels:\n");
+        targetLabels.forEach((k, v) -> yaml.append("          ").append(k).append(": '").append(v).append("'\n"));
         return yaml.toString();
     }
 

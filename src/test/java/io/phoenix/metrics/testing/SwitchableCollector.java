@@ -1,10 +1,14 @@
 package io.phoenix.metrics.testing;
 
 import io.phoenix.metrics.collector.ConfiguredCollector;
-import io.phoenix.metrics.collector.MetricType;
+import io.phoenix.metrics.collector.MetricFamily;
+import io.phoenix.metrics.collector.CollectorConfig;
+import io.phoenix.metrics.collector.CollectorType;
 import io.phoenix.metrics.collector.MetricValue;
 import io.phoenix.metrics.collector.SystemMetricsCollector;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 
 import java.util.List;
 import java.util.Map;
@@ -13,19 +17,28 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A custom collector whose behaviour the test sets: fine, failing, or slower than its timeout. Counts its calls
- * so a test can see the configured retries happen. A test bean: discovered like a user's collector would be.
+ * so a test can see the configured retries happen. Its type is a test bean: discovered like a user's would be.
  */
-@ApplicationScoped
 public class SwitchableCollector extends ConfiguredCollector implements SystemMetricsCollector {
+
+    private static final MetricFamily FAMILY = MetricFamily.gauge("phoenix_test_switchable", null, "Test collector.");
+
+    @ApplicationScoped
+    public static class Type {
+        @Produces
+        @Singleton
+        CollectorType type() {
+            return new CollectorType("switchable", true, SwitchableCollector::new);
+        }
+    }
 
     public enum Mode { OK, FAIL, SLOW }
 
     public static final AtomicReference<Mode> MODE = new AtomicReference<>(Mode.OK);
     public static final AtomicInteger CALLS = new AtomicInteger();
 
-    @Override
-    public String name() {
-        return "switchable";
+    public SwitchableCollector(CollectorConfig config) {
+        super(config);
     }
 
     @Override
@@ -36,7 +49,6 @@ public class SwitchableCollector extends ConfiguredCollector implements SystemMe
             case SLOW -> Thread.sleep(config().timeout().toMillis() * 3);
             default -> { }
         }
-        return List.of(new MetricValue("phoenix_test_switchable", 1, MetricType.GAUGE, null, System.currentTimeMillis(),
-                withCustomLabels(Map.of()), "Test collector."));
+        return List.of(new MetricValue(FAMILY, 1, System.currentTimeMillis(), withCustomLabels(Map.of())));
     }
 }

@@ -10,11 +10,8 @@ import java.util.List;
  */
 final class KernelFormats {
 
-    /** USER_HZ: the unit of /proc/stat and cpuacct.stat, 100 on every Linux ABI the agent runs on. */
-    static final long USER_HZ = 100;
-    static final long NANOS_PER_TICK = 1_000_000_000L / USER_HZ;
+    static final long NANOS_PER_TICK = ProcStat.NANOS_PER_TICK;
 
-    private static final byte[] CPU = Scan.ascii("cpu");
     private static final byte[] LO = Scan.ascii("lo");
     private static final byte[] READ_UPPER = Scan.ascii("Read");
     private static final byte[] WRITE_UPPER = Scan.ascii("Write");
@@ -27,42 +24,10 @@ final class KernelFormats {
     }
 
     /**
-     * /proc/stat: the "cpu " line's user nice system idle iowait irq softirq, the seven fields Docker sums for
-     * system_cpu_usage (steal and guest are left out as Docker does), in nanoseconds; and the number of "cpuN" lines.
-     *
-     * @return false when the file has no "cpu " line
-     */
-    static boolean hostCpu(Scan s, long[] out) {
-        s.moveTo(0);
-        boolean found = false;
-        long ticks = 0;
-        int cpus = 0;
-        while (s.more() && s.startsWith(CPU)) {
-            s.skip(CPU.length);
-            if (s.peek() == ' ') {
-                for (int i = 0; i < 7; i++) {
-                    long v = s.number();
-                    if (v == Scan.NONE) {
-                        break;
-                    }
-                    ticks += v;
-                }
-                found = true;
-            } else if (s.atDigit()) {
-                cpus++;
-            }
-            s.nextLine();
-        }
-        out[0] = ticks * NANOS_PER_TICK;
-        out[1] = Math.max(1, cpus);
-        return found;
-    }
-
-    /**
      * /proc/PID/net/dev: two header lines, then "  name: rx_bytes rx_packets rx_errs rx_drop fifo frame compressed
      * multicast tx_bytes tx_packets tx_errs tx_drop fifo colls carrier compressed" per interface.
      */
-    static void netDev(Scan s, boolean includeLoopback, Names names, List<StatsSample.Network> out) {
+    static void netDev(Scan s, boolean includeLoopback, ReadBuffers.Names names, List<StatsSample.Network> out) {
         s.moveTo(0);
         s.nextLine();
         s.nextLine();
@@ -110,7 +75,7 @@ final class KernelFormats {
      * @return the number of per-device lines; 0 when blk-throttle has not been initialised for any device and the
      * file only says "Total 0"
      */
-    static int blkio(Scan s, Devices devices, int slotRead) {
+    static int blkio(Scan s, ReadBuffers.Devices devices, int slotRead) {
         s.moveTo(0);
         int lines = 0;
         while (s.more()) {
@@ -139,7 +104,7 @@ final class KernelFormats {
      * Reads the "MAJ:MIN" a device line starts with and returns that device's counters, positioned after it; on any
      * other line (a "Total", garbage) skips the line and returns null. Shared by the v1 and v2 formats.
      */
-    private static long[] deviceAtLineStart(Scan s, Devices devices) {
+    private static long[] deviceAtLineStart(Scan s, ReadBuffers.Devices devices) {
         if (!s.atDigit()) {
             s.nextLine();
             return null;
@@ -154,7 +119,7 @@ final class KernelFormats {
     }
 
     /** cgroup v2 io.stat: "MAJ:MIN rbytes=N wbytes=N rios=N wios=N dbytes=N dios=N" per device with any I/O. */
-    static void ioStat(Scan s, Devices devices) {
+    static void ioStat(Scan s, ReadBuffers.Devices devices) {
         s.moveTo(0);
         while (s.more()) {
             long[] slot = deviceAtLineStart(s, devices);
@@ -180,7 +145,7 @@ final class KernelFormats {
     }
 
     /** cgroup.procs: one PID per line, into {@code out} (cleared first). */
-    static void pids(Scan s, Pids out) {
+    static void pids(Scan s, ReadBuffers.Pids out) {
         s.moveTo(0);
         out.size = 0;
         while (s.more()) {
@@ -192,107 +157,12 @@ final class KernelFormats {
         }
     }
 
-    static final class Pids {
-        int[] values = new int[16];
-        int size;
-
-        void add(int pid) {
-            if (size == values.length) {
-                values = java.util.Arrays.copyOf(values, size * 2);
-            }
-            values[size++] = pid;
-        }
-    }
-
     static Long boxed(long value) {
         return value == Scan.NONE ? null : value;
     }
 
-    /** Interface names seen before, so that a tick does not make a new String per interface. */
-    static final class Names {
-        private byte[][] bytes = new byte[0][];
-        private String[] strings = new String[0];
-
-        String of(Scan s, int start, int end) {
-            for (int i = 0; i < bytes.length; i++) {
-                if (s.regionEquals(start, end, bytes[i])) {
-                    return strings[i];
-                }
-            }
-            String name = s.string(start, end);
-            int n = bytes.length;
-            bytes = java.util.Arrays.copyOf(bytes, n + 1);
-            strings = java.util.Arrays.copyOf(strings, n + 1);
-            bytes[n] = Scan.ascii(name);
-            strings[n] = name;
-            return name;
-        }
+    static Long scaled(long value, long factor) {
+        return value == Scan.NONE ? null : value * factor;
     }
 
-    /** Per-device counters of one read: [readBytes, writeBytes, readOps, writeOps], names "MAJ:MIN" cached. */
-    static final class Devices {
-        private long[] keys = new long[4];
-        private long[][] values = new long[4][];
-        private int size;
-        private long[] nameKeys = new long[0];
-        private String[] names = new String[0];
-
-        void reset() {
-            size = 0;
-        }
-
-        int size() {
-            return size;
-        }
-
-        long[] slot(long major, long minor) {
-            long key = major << 32 | (minor & 0xffffffffL);
-            for (int i = 0; i < size; i++) {
-                if (keys[i] == key) {
-                    return values[i];
-                }
-            }
-            if (size == keys.length) {
-                keys = java.util.Arrays.copyOf(keys, size * 2);
-                values = java.util.Arrays.copyOf(values, size * 2);
-            }
-            keys[size] = key;
-            long[] v = values[size];
-            if (v == null) {
-                v = values[size] = new long[4];
-            } else {
-                java.util.Arrays.fill(v, 0);
-            }
-            size++;
-            return v;
-        }
-
-        private String name(long key) {
-            for (int i = 0; i < nameKeys.length; i++) {
-                if (nameKeys[i] == key) {
-                    return names[i];
-                }
-            }
-            String name = (key >>> 32) + ":" + (key & 0xffffffffL);
-            int n = nameKeys.length;
-            nameKeys = java.util.Arrays.copyOf(nameKeys, n + 1);
-            names = java.util.Arrays.copyOf(names, n + 1);
-            nameKeys[n] = key;
-            names[n] = name;
-            return name;
-        }
-
-        /** In the order the kernel listed them; ops left out (null) when {@code withOps} is false. */
-        List<StatsSample.Disk> toDisks(boolean withOps) {
-            if (size == 0) {
-                return List.of();
-            }
-            StatsSample.Disk[] disks = new StatsSample.Disk[size];
-            for (int i = 0; i < size; i++) {
-                long[] v = values[i];
-                disks[i] = new StatsSample.Disk(name(keys[i]), v[0], v[1], withOps ? v[2] : null, withOps ? v[3] : null);
-            }
-            return List.of(disks);
-        }
-    }
 }

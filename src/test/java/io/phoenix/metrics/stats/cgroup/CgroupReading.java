@@ -19,13 +19,13 @@ public final class CgroupReading {
             throws IOException {
         CgroupLayout layout = CgroupLayout.detect(tree.resolve("sys/fs/cgroup"));
         Path proc = tree.resolve("proc");
-        if (CgroupSampler.decide(io.phoenix.metrics.config.MetricsConfig.Source.CGROUP, layout, proc) == null) {
+        if (SourceChoice.decide(io.phoenix.metrics.config.MetricsConfig.Source.CGROUP, layout, proc) == null) {
             throw new IllegalStateException("unreachable: decide() throws when the tree is unreadable");
         }
         Scan scan = new Scan();
         long[] host = new long[2];
         try (KernelFile stat = KernelFile.open(proc.resolve("stat"), false)) {
-            if (!KernelFormats.hostCpu(stat.into(scan), host)) {
+            if (!ProcStat.hostCpu(stat.into(scan), host)) {
                 throw new IOException(proc.resolve("stat") + ": no cpu line");
             }
         }

@@ -104,9 +104,9 @@ class CgroupSourceOnRealEnginesTest {
                 .map(s -> s.cpu() != null && s.cpu().totalNanos() > 1_000_000_000L).orElse(false));
 
         // The engine's reading is taken between two of ours: the same counter, so it must lie between them.
-        StatsSample before = sampler.readNow(id).orElseThrow();
+        StatsSample before = probe().readNow(id).orElseThrow();
         JsonObject reference = api.oneShotStats(id);
-        StatsSample after = sampler.readNow(id).orElseThrow();
+        StatsSample after = probe().readNow(id).orElseThrow();
 
         long engineCpu = reference.getJsonObject("cpu_stats").getJsonObject("cpu_usage").getLong("total_usage");
         long engineMemory = reference.getJsonObject("memory_stats").getLong("usage");
@@ -180,7 +180,7 @@ class CgroupSourceOnRealEnginesTest {
 
         await().atMost(Duration.ofSeconds(60)).until(() -> latest(id).map(s -> written(s) >= 16 * MIB).orElse(false));
         StatsSample stored = latest(id).orElseThrow();
-        String source = sampler.diskSource(id).orElseThrow();
+        String source = probe().diskSource(id).orElseThrow().name();
         System.out.printf("%s: %d bytes written, from %s, devices %s%n", engine, written(stored), source, stored.disks());
         if (source.equals("PROC_IO")) {
             assertEquals(List.of("all"), stored.disks().stream().map(StatsSample.Disk::device).toList());
@@ -191,12 +191,13 @@ class CgroupSourceOnRealEnginesTest {
 
         // The per-process fallback on this very container, whichever of the two the host made the source use.
         int pid = inventory.get(id).map(ContainerInfo::pid).orElseThrow();
-        try (ContainerReader fallback = ContainerReader.open(sampler.layout(), sampler.procRoot(), id, pid, false, true)) {
-            StatsSample sample = fallback.read(new Scan(), 1, 1, Instant.now());
-            assertEquals(1, sample.disks().size());
-            assertEquals("all", sample.disks().get(0).device());
-            assertTrue(sample.disks().get(0).writeBytes() >= 16 * MIB, "fallback: " + sample.disks());
-        }
+        StatsSample.Disk fallback = SamplerProbe.processIo(sampler.layout(), sampler.procRoot(), pid);
+        assertEquals("all", fallback.device());
+        assertTrue(fallback.writeBytes() >= 16 * MIB, "fallback: " + fallback);
+    }
+
+    private SamplerProbe probe() {
+        return new SamplerProbe(sampler);
     }
 
     private static long written(StatsSample sample) {
@@ -214,11 +215,11 @@ class CgroupSourceOnRealEnginesTest {
             // Seen once in three CI rehearsals on Podman: say what the agent knew, so the next one can be explained.
             throw new AssertionError("no sample for " + engine + " container " + id + " within 20 s; inventory: "
                     + inventory.get(id).map(c -> c.state() + " pid=" + c.pid()).orElse("absent")
-                    + "; descriptors held: " + sampler.openFiles(id) + "; engine says: " + engineFixture.inspect(id).getJsonObject("State"), e);
+                    + "; descriptors held: " + probe().openFiles(id) + "; engine says: " + engineFixture.inspect(id).getJsonObject("State"), e);
         }
         int pid = inventory.get(id).map(ContainerInfo::pid).orElseThrow();
 
-        int held = sampler.openFiles(id);
+        int held = probe().openFiles(id);
         List<String> mine = descriptorsOf(id, pid);
         int totalBefore = openDescriptors();
         assertTrue(held >= 8 && held <= ContainerReader.MAX_HELD, "held " + held);
@@ -230,7 +231,7 @@ class CgroupSourceOnRealEnginesTest {
                 .until(() -> latest(id).map(s -> s.readAt().isAfter(seen)).orElse(false));
         engineFixture.remove(id);
         await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20))
-                .until(() -> descriptorsOf(id, pid).isEmpty() && sampler.openFiles(id) == 0);
+                .until(() -> descriptorsOf(id, pid).isEmpty() && probe().openFiles(id) == 0);
         int totalAfter = openDescriptors();
         System.out.printf("%s: %d descriptors for the container (%d per the sampler); agent total %d before, %d after removal%n",
                 engine, mine.size(), held, totalBefore, totalAfter);
@@ -281,7 +282,7 @@ class CgroupSourceOnRealEnginesTest {
         engineFixture.start(id);
         await().atMost(Duration.ofSeconds(10)).until(() -> latest(id).isPresent());
         assertEquals(List.of(), latest(id).orElseThrow().networks());
-        assertEquals(ContainerReader.MAX_HELD - 1, sampler.openFiles(id), "no net/dev held for it");
+        assertEquals(ContainerReader.MAX_HELD - 1, probe().openFiles(id), "no net/dev held for it");
     }
 
     @Test
@@ -291,7 +292,7 @@ class CgroupSourceOnRealEnginesTest {
         try (EngineFixture docker = new EngineFixture(Engine.DOCKER)) {
             String id = docker.run(EngineFixture.uniqueName("cg-gauge"), "sleep", "600");
             await().atMost(Duration.ofSeconds(10)).until(() -> latest(id).isPresent());
-            assertTrue(sampler.openFiles() >= sampler.openFiles(id) + 1, "every container's files plus /proc/stat");
+            assertTrue(sampler.openFiles() >= probe().openFiles(id) + 1, "every container's files plus /proc/stat");
             given().get("/metrics").then().statusCode(200)
                     .body(containsString("# HELP phoenix_cgroup_open_files File descriptors the cgroup stats source holds open"))
                     .body(matchesPattern("(?s).*\\nphoenix_cgroup_open_files [1-9][0-9]*\\.0\\n.*"))

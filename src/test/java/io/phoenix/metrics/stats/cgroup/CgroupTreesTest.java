@@ -40,7 +40,7 @@ class CgroupTreesTest {
             Path root = tree(tree);
             layout = CgroupLayout.detect(root.resolve("sys/fs/cgroup"));
             proc = root.resolve("proc");
-            assertTrue(KernelFormats.hostCpu(scan.load(Files.readAllBytes(proc.resolve("stat"))), cpu));
+            assertTrue(ProcStat.hostCpu(scan.load(Files.readAllBytes(proc.resolve("stat"))), cpu));
         }
 
         ContainerReader open(String id, int pid, boolean loopback) throws Exception {
@@ -71,7 +71,7 @@ class CgroupTreesTest {
             assertEquals(1L, s.pids());
             assertEquals(List.of(new StatsSample.Network("eth0", 1987239, 71L, 0L, 0L, 4165, 62L, 0L, 0L)), s.networks());
             assertEquals(List.of(new StatsSample.Disk("254:0", 0L, 8404992L, 0L, 7L)), s.disks());
-            assertEquals(ContainerReader.DiskSource.BLKIO, reader.diskSource());
+            assertEquals(DiskReader.Source.BLKIO, reader.diskSource());
         }
     }
 
@@ -90,7 +90,7 @@ class CgroupTreesTest {
             assertEquals(List.of(new StatsSample.Network("eth0", 1220, 14L, 0L, 0L, 516, 6L, 0L, 0L)), s.networks());
             // PID 23240: read 4096 write 4214784; PID 23257: read 0 write 2101248 (= the real blkio counters)
             assertEquals(List.of(new StatsSample.Disk("all", 4096L, 6316032L, null, null)), s.disks());
-            assertEquals(ContainerReader.DiskSource.PROC_IO, reader.diskSource());
+            assertEquals(DiskReader.Source.PROC_IO, reader.diskSource());
         }
     }
 
@@ -111,7 +111,7 @@ class CgroupTreesTest {
                     new StatsSample.Network("eth1", 740, 9L, 0L, 0L, 656, 8L, 0L, 0L)), s.networks());
             assertEquals(List.of(new StatsSample.Disk("253:0", 1048576L, 16777216L, 24L, 130L),
                     new StatsSample.Disk("8:0", 4096L, 0L, 1L, 0L)), s.disks());
-            assertEquals(ContainerReader.DiskSource.IO_STAT, reader.diskSource());
+            assertEquals(DiskReader.Source.IO_STAT, reader.diskSource());
         }
     }
 
@@ -133,12 +133,8 @@ class CgroupTreesTest {
     @Test
     void theFallbackCanBeForcedAndAgreesWithTheBlkioCountersOfTheSameContainer() throws Exception {
         Host host = new Host("hybrid");
-        try (ContainerReader reader = ContainerReader.open(host.layout, host.proc, HYBRID_ID, 13228, false, true)) {
-            assertEquals(9, reader.openFiles(), "the two blkio files left out");
-            // /proc/13228/io write_bytes 8400896; blkio said 8404992 for the same container (one more 4 kB page)
-            assertEquals(List.of(new StatsSample.Disk("all", 0L, 8400896L, null, null)), host.read(reader).disks());
-            assertEquals(ContainerReader.DiskSource.PROC_IO, reader.diskSource());
-        }
+        // /proc/13228/io write_bytes 8400896; blkio said 8404992 for the same container (one more 4 kB page)
+        assertEquals(new StatsSample.Disk("all", 0L, 8400896L, null, null), SamplerProbe.processIo(host.layout, host.proc, 13228));
     }
 
     @Test

@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * The kernel file parsers, on any bytes: cpu.stat, memory.stat, cpuacct.stat and /proc/PID/io (keyed), single
  * values (memory.current, memory.max ...), io.stat, blkio, /proc/PID/net/dev (interface names are the container's
- * to choose), /proc/stat, cgroup.procs, /proc/PID/cgroup. None may throw: the sampler reads them once a second per
+ * to choose), /proc/stat (ProcStat), cgroup.procs, /proc/PID/cgroup. None may throw: the sampler reads them once a second per
  * container. Seeds: the recorded trees under src/test/resources/cgroup.
  */
 class KernelFormatsFuzzTest {
@@ -26,7 +26,7 @@ class KernelFormatsFuzzTest {
         long[] out = new long[KEYS.length];
         scan.keyed(KEYS, out);
         scan.single();
-        KernelFormats.Devices devices = new KernelFormats.Devices();
+        ReadBuffers.Devices devices = new ReadBuffers.Devices();
         KernelFormats.ioStat(scan, devices);
         devices.toDisks(true);
         devices.reset();
@@ -34,9 +34,10 @@ class KernelFormatsFuzzTest {
         KernelFormats.blkio(scan, devices, 2);
         devices.toDisks(false);
         List<StatsSample.Network> networks = new ArrayList<>();
-        KernelFormats.netDev(scan, false, new KernelFormats.Names(), networks);
-        KernelFormats.hostCpu(scan, new long[2]);
-        KernelFormats.pids(scan, new KernelFormats.Pids());
+        KernelFormats.netDev(scan, false, new ReadBuffers.Names(), networks);
+        ProcStat.hostCpu(scan, new long[2]);
+        ProcStat.parse(data);
+        KernelFormats.pids(scan, new ReadBuffers.Pids());
     }
 
     @FuzzTest(maxDuration = "5s")

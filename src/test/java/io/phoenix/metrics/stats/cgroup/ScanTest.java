@@ -50,14 +50,14 @@ class ScanTest {
     @Test
     void hostCpuCountsOnlyCpuNLines() {
         long[] out = new long[2];
-        assertTrue(KernelFormats.hostCpu(text("cpu  10 1 2 3 4 5 6 7 8 9\ncpu0 1 1 1 1 1 1 1\ncpu1 1 1 1 1 1 1 1\nintr 5\ncpu_fake 1\n"), out));
+        assertTrue(ProcStat.hostCpu(text("cpu  10 1 2 3 4 5 6 7 8 9\ncpu0 1 1 1 1 1 1 1\ncpu1 1 1 1 1 1 1 1\nintr 5\ncpu_fake 1\n"), out));
         assertEquals((10 + 1 + 2 + 3 + 4 + 5 + 6) * 10_000_000L, out[0], "user..softirq, as Docker; steal and guest left out");
         assertEquals(2, out[1]);
     }
 
     @Test
     void blkioWithoutThrottleConfigurationHasNoDeviceLines() {
-        KernelFormats.Devices devices = new KernelFormats.Devices();
+        ReadBuffers.Devices devices = new ReadBuffers.Devices();
         assertEquals(0, KernelFormats.blkio(text("Total 0\n"), devices, 0));
         assertEquals(0, devices.size());
         assertEquals(6, KernelFormats.blkio(text("8:0 Read 10\n8:0 Write 20\n8:0 Sync 30\n8:0 Async 0\n8:0 Discard 0\n8:0 Total 30\nTotal 30\n"), devices, 0));
@@ -73,7 +73,7 @@ class ScanTest {
                     lo:       5       1    0    0    0     0          0         0        5       1    0    0    0     0       0          0
                   eth0: 1987239      71    2    3    0     0          0         0     4165      62    4    5    0     0       0          0
                 veth-long-name0:1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16
-                """), false, new KernelFormats.Names(), out);
+                """), false, new ReadBuffers.Names(), out);
         assertEquals(List.of(new StatsSample.Network("eth0", 1987239, 71L, 2L, 3L, 4165, 62L, 4L, 5L),
                 new StatsSample.Network("veth-long-name0", 1, 2L, 3L, 4L, 9, 10L, 11L, 12L)), out);
     }
@@ -84,7 +84,7 @@ class ScanTest {
         for (int i = 1; i <= 100; i++) {
             sb.append(i).append('\n');
         }
-        KernelFormats.Pids pids = new KernelFormats.Pids();
+        ReadBuffers.Pids pids = new ReadBuffers.Pids();
         KernelFormats.pids(text(sb.toString()), pids);
         assertEquals(100, pids.size);
         assertEquals(100, pids.values[99]);

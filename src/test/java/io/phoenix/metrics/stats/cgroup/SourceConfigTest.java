@@ -48,17 +48,17 @@ class SourceConfigTest {
     void autoChoosesCgroupOnlyWhenBothFileSystemsAreReadable() {
         Path tree = CgroupTreesTest.tree("hybrid");
         CgroupLayout layout = CgroupLayout.detect(tree.resolve("sys/fs/cgroup"));
-        assertTrue(CgroupSampler.decide(MetricsConfig.Source.AUTO, layout, tree.resolve("proc")).cgroup());
-        assertFalse(CgroupSampler.decide(MetricsConfig.Source.API, layout, tree.resolve("proc")).cgroup());
+        assertTrue(SourceChoice.decide(MetricsConfig.Source.AUTO, layout, tree.resolve("proc")).cgroup());
+        assertFalse(SourceChoice.decide(MetricsConfig.Source.API, layout, tree.resolve("proc")).cgroup());
 
-        CgroupSampler.Decision noProc = CgroupSampler.decide(MetricsConfig.Source.AUTO, layout, tree.resolve("absent-proc"));
+        SourceChoice noProc = SourceChoice.decide(MetricsConfig.Source.AUTO, layout, tree.resolve("absent-proc"));
         assertFalse(noProc.cgroup());
         assertTrue(noProc.reason().contains("metrics.proc.root"), noProc.reason());
 
         CgroupLayout none = CgroupLayout.detect(tree.resolve("absent-cgroup"));
-        assertFalse(CgroupSampler.decide(MetricsConfig.Source.AUTO, none, tree.resolve("proc")).cgroup());
+        assertFalse(SourceChoice.decide(MetricsConfig.Source.AUTO, none, tree.resolve("proc")).cgroup());
         IllegalStateException forced = assertThrows(IllegalStateException.class,
-                () -> CgroupSampler.decide(MetricsConfig.Source.CGROUP, none, tree.resolve("proc")));
+                () -> SourceChoice.decide(MetricsConfig.Source.CGROUP, none, tree.resolve("proc")));
         assertTrue(forced.getMessage().contains("metrics.cgroup.root"), forced.getMessage());
         assertTrue(forced.getMessage().contains("metrics.source=cgroup"), forced.getMessage());
     }

@@ -1,0 +1,87 @@
+package io.phoenix.metrics.stats.cgroup;
+
+/**
+ * The one parser of /proc/stat, for the cgroup sampler (host CPU time, the denominator of container CPU percent)
+ * and the {@code system} collector (host busy percent).
+ */
+public final class ProcStat {
+
+    /** USER_HZ: the unit of /proc/stat and cpuacct.stat, 100 on every Linux ABI the agent runs on. */
+    static final long USER_HZ = 100;
+    static final long NANOS_PER_TICK = 1_000_000_000L / USER_HZ;
+    /** user nice system idle iowait irq softirq steal guest guest_nice */
+    private static final int FIELDS = 10;
+    private static final byte[] CPU = Scan.ascii("cpu");
+    /** For {@link #parse}: the system collector's reading, once per interval. */
+    private static final Scan TEXT = new Scan(16 * 1024);
+
+    /**
+     * The "cpu " line in ticks (fields the kernel does not print are 0) and the number of "cpuN" lines.
+     *
+     * @param ticks user nice system idle iowait irq softirq steal guest guest_nice
+     */
+    public record CpuTimes(long[] ticks, int cpus) {
+
+        /** Sum of the first {@code n} fields. */
+        public long sum(int n) {
+            long total = 0;
+            for (int i = 0; i < n; i++) {
+                total += ticks[i];
+            }
+            return total;
+        }
+    }
+
+    private ProcStat() {
+    }
+
+    /** Parses a whole /proc/stat; null when it has no "cpu " line. */
+    public static synchronized CpuTimes parse(byte[] content) {
+        long[] ticks = new long[FIELDS];
+        int cpus = cpuLine(TEXT.load(content), ticks);
+        return cpus < 0 ? null : new CpuTimes(ticks, cpus);
+    }
+
+    /**
+     * The seven fields Docker sums for system_cpu_usage (user nice system idle iowait irq softirq: steal and guest
+     * are left out as Docker does), in nanoseconds, into {@code out[0]}; the number of CPUs (at least 1) into
+     * {@code out[1]}.
+     *
+     * @return false when the file has no "cpu " line
+     */
+    static boolean hostCpu(Scan s, long[] out) {
+        long[] ticks = new long[FIELDS];
+        int cpus = cpuLine(s, ticks);
+        long sum = 0;
+        for (int i = 0; i < 7; i++) {
+            sum += ticks[i];
+        }
+        out[0] = sum * NANOS_PER_TICK;
+        out[1] = Math.max(1, cpus);
+        return cpus >= 0;
+    }
+
+    /** Fills {@code ticks} from the "cpu " line; returns the number of "cpuN" lines, or -1 without a "cpu " line. */
+    private static int cpuLine(Scan s, long[] ticks) {
+        s.moveTo(0);
+        boolean found = false;
+        int cpus = 0;
+        while (s.more() && s.startsWith(CPU)) {
+            s.skip(CPU.length);
+            if (s.peek() == ' ') {
+                for (int i = 0; i < ticks.length; i++) {
+                    long v = s.number();
+                    if (v == Scan.NONE) {
+                        break;
+                    }
+                    ticks[i] = v;
+                }
+                found = true;
+            } else if (s.atDigit()) {
+                cpus++;
+            }
+            s.nextLine();
+        }
+        return found ? cpus : -1;
+    }
+}
