@@ -25,7 +25,8 @@ final class HostileEngine implements AutoCloseable {
 
     enum Mode { STATS_1GB, DEEP_JSON, HUGE_LABEL, HUGE_LIST, EVENT_FLOOD, NEVER_ANSWERS, ONE_BYTE_A_SECOND }
 
-    static final String CONTAINER = "b0571e" + "0".repeat(58);
+    /** One container id per engine: ids are global in the inventory, as they are on a real host. */
+    final String container;
     static final long GIGABYTE = 1L << 30;
     private static final Buffer FILLER = Buffer.buffer("a".repeat(64 * 1024));
 
@@ -44,6 +45,7 @@ final class HostileEngine implements AutoCloseable {
     HostileEngine(Vertx vertx, Path socket, Mode mode) throws Exception {
         this.vertx = vertx;
         this.mode = mode;
+        this.container = String.format("b0571e%058x", mode.ordinal() + 1);
         this.hugeList = mode == Mode.HUGE_LIST ? Buffer.buffer(whole(hugeListJson())) : null;
         Files.deleteIfExists(socket);
         vertx.createNetServer().connectHandler(this::accept).listen(SocketAddress.domainSocketAddress(socket.toString()))
@@ -107,10 +109,10 @@ final class HostileEngine implements AutoCloseable {
                 }
             }
             default -> {
-                if (path.equals("/containers/" + CONTAINER + "/json")) {
+                if (path.equals("/containers/" + container + "/json")) {
                     inspects.incrementAndGet();
                     socket.end(inspect());
-                } else if (path.equals("/containers/" + CONTAINER + "/stats")) {
+                } else if (path.equals("/containers/" + container + "/stats")) {
                     socket.write(head("chunked"));
                     socket.write(chunk(Buffer.buffer("{\"read\":\"")));
                     endless(socket, 0);
@@ -144,7 +146,7 @@ final class HostileEngine implements AutoCloseable {
             return hugeList.copy();
         }
         if (mode == Mode.EVENT_FLOOD || mode == Mode.DEEP_JSON || mode == Mode.HUGE_LABEL || mode == Mode.STATS_1GB) {
-            return Buffer.buffer(whole(new JsonArray().add(new JsonObject().put("Id", CONTAINER)
+            return Buffer.buffer(whole(new JsonArray().add(new JsonObject().put("Id", container)
                     .put("Names", new JsonArray().add("/hostile-" + mode.name().toLowerCase())).put("State", "running")).encode()));
         }
         return Buffer.buffer(whole("[]"));
@@ -155,7 +157,7 @@ final class HostileEngine implements AutoCloseable {
         if (mode == Mode.HUGE_LABEL) {
             labels.put("blob", "x".repeat(1024 * 1024));
         }
-        JsonObject inspect = new JsonObject().put("Id", CONTAINER).put("Name", "/hostile-" + mode.name().toLowerCase())
+        JsonObject inspect = new JsonObject().put("Id", container).put("Name", "/hostile-" + mode.name().toLowerCase())
                 .put("Created", "2026-11-25T00:00:00Z").put("RestartCount", 0)
                 .put("State", new JsonObject().put("Status", "running").put("ExitCode", 0)
                         .put("StartedAt", "2026-11-25T00:00:01Z").put("FinishedAt", "0001-01-01T00:00:00Z"))
@@ -177,7 +179,7 @@ final class HostileEngine implements AutoCloseable {
             }
             StringBuilder batch = new StringBuilder();
             for (int i = 0; i < 100; i++) {
-                batch.append("{\"Type\":\"container\",\"Action\":\"start\",\"Actor\":{\"ID\":\"").append(CONTAINER)
+                batch.append("{\"Type\":\"container\",\"Action\":\"start\",\"Actor\":{\"ID\":\"").append(container)
                         .append("\",\"Attributes\":{}},\"timeNano\":").append(System.currentTimeMillis() * 1_000_000L).append("}\n");
             }
             eventsSent.addAndGet(100);

@@ -147,7 +147,7 @@ class HostileEngineTest {
         arm(Mode.HUGE_LABEL);
         discovery.resyncAll().await().atMost(Duration.ofSeconds(10));
         awaitCase(Mode.HUGE_LABEL, () -> errors(Mode.HUGE_LABEL, "too_large") >= 1);
-        Map<String, Object> labels = given().get("/api/containers/" + HostileEngine.CONTAINER).then().statusCode(200)
+        Map<String, Object> labels = given().get("/api/containers/" + engines.get(Mode.HUGE_LABEL).container).then().statusCode(200)
                 .extract().path("labels");
         assertEquals(Map.of("app", "hostile"), labels, "the container stays known with its other labels; the huge one is dropped");
         finish(Mode.HUGE_LABEL, before, "failing");
@@ -174,7 +174,7 @@ class HostileEngineTest {
         Footprint before = Footprint.now();
         HostileEngine engine = arm(Mode.EVENT_FLOOD);
         await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> engine.eventsSent.get() >= 10_000);
-        await().atMost(Duration.ofSeconds(10)).until(() -> given().get("/api/containers/" + HostileEngine.CONTAINER).statusCode() == 200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> given().get("/api/containers/" + engine.container).statusCode() == 200);
         long events = engine.eventsSent.get();
         long inspects = engine.inspects.get();
         System.out.printf("hostile EVENT_FLOOD: %d events sent, %d inspects asked%n", events, inspects);
