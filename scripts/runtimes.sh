@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Real Docker and Podman engines on private sockets, for the tests and for developers.
+# Real Docker and Podman engines and a CRI containerd on private sockets, for the tests and for developers.
 #   scripts/runtimes.sh install [PKG...]  apt-install what is missing, plus extra packages (root)
-#   scripts/runtimes.sh up        start both engines (idempotent) and import the busybox test image
-#   scripts/runtimes.sh down      stop the engines this script started
+#   scripts/runtimes.sh up        start the engines and the CRI containerd (idempotent), import the busybox test image
+#   scripts/runtimes.sh down      stop what this script started
 #   scripts/runtimes.sh status    say which socket answers
-#   scripts/runtimes.sh env       print export lines for the socket paths
+#   scripts/runtimes.sh env       print export lines for the socket paths (CONTAINER_RUNTIME_ENDPOINT for CRI)
+#   scripts/runtimes.sh pod NAME [NAMESPACE]  run a CRI pod NAME (host network) with one busybox container NAME; prints its id
+#   scripts/runtimes.sh unpod NAME            stop and remove that pod (and its cgroup parent)
 # Everything lives in $PHOENIX_RUNTIME_DIR (default /tmp/phoenix-runtimes): docker.sock, podman.sock, logs, pidfiles.
 # Why the flags: Debian 12 VMs with cgroup v1 "hybrid", no systemd/journald, no registry (see shared/RUNTIMES.md).
 set -euo pipefail
@@ -13,6 +15,11 @@ DIR=${PHOENIX_RUNTIME_DIR:-/tmp/phoenix-runtimes}
 DOCKER_SOCK=$DIR/docker.sock
 PODMAN_SOCK=$DIR/podman.sock
 CONTAINERD_SOCK=$DIR/containerd/containerd.sock
+# A second containerd with the CRI plugin, for Kubernetes-style pods: its own root, state and socket, so CRI pods
+# (namespace k8s.io) and Docker's containers (moby) never share a daemon that a CRI test might restart.
+CRI_DIR=$DIR/cri
+CRI_SOCK=$CRI_DIR/containerd.sock
+CRI_IMAGE=localhost/phoenix-busybox:latest
 WAIT_SECONDS=${PHOENIX_RUNTIME_WAIT:-60}
 # netavark/aardvark-dns named explicitly: with --no-install-recommends apt would satisfy podman's
 # "container-network-stack" with CNI plugins instead, a different network backend than the one tested here.
@@ -128,6 +135,92 @@ CONF
   wait_for containerd "$DIR/containerd.log" containerd test -S "$CONTAINERD_SOCK"
 }
 
+# cri_config DIR: containerd config with the CRI plugin on DIR/containerd.sock (see shared notes on CRI): runc may
+# not touch oom_score_adj here, no registry (local pause image), no CNI (pods use the node's network), cgroupfs.
+cri_config() {
+  local d=$1
+  mkdir -p "$d/cni-bin" "$d/cni-conf"
+  cat >"$d/config.toml" <<CONF
+version = 2
+root = "$d/root"
+state = "$d/state"
+[grpc]
+  address = "$d/containerd.sock"
+[ttrpc]
+  address = "$d/containerd.sock.ttrpc"
+[plugins."io.containerd.grpc.v1.cri"]
+  sandbox_image = "$CRI_IMAGE"
+  restrict_oom_score_adj = true
+  stream_server_address = "127.0.0.1"
+  stream_server_port = "0"
+  enable_selinux = false
+  [plugins."io.containerd.grpc.v1.cri".cni]
+    bin_dir = "$d/cni-bin"
+    conf_dir = "$d/cni-conf"
+  [plugins."io.containerd.grpc.v1.cri".containerd]
+    default_runtime_name = "runc"
+  [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+    runtime_type = "io.containerd.runc.v2"
+  [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
+    SystemdCgroup = false
+CONF
+}
+
+cri_answers() { [ -S "$1" ] && ctr --address "$1" version >/dev/null 2>&1; }
+
+# The pause and workload image: busybox in an empty root whose entrypoint sleeps forever, as a docker-archive
+# imported with ctr (no registry here). Re-imported when busybox or the applet list changes.
+cri_import_image() {
+  local sock=$1 stamp root layer diff cfg cfgsha
+  stamp=$( (sha256sum /bin/busybox; echo "${APPLETS[*]}") | sha256sum | cut -c1-12)
+  if ctr --address "$sock" -n k8s.io images ls -q 2>/dev/null | grep -qx "$CRI_IMAGE" \
+    && [ "$(cat "$sock.image" 2>/dev/null)" = "$stamp" ]; then return 0; fi
+  root=$(mktemp -d)
+  mkdir -p "$root/fs/bin" "$root/fs/tmp" "$root/fs/etc" "$root/img/layer"
+  cp /bin/busybox "$root/fs/bin/busybox"
+  for n in "${APPLETS[@]}"; do ln -sf busybox "$root/fs/bin/$n"; done
+  tar -C "$root/fs" -cf "$root/img/layer/layer.tar" .
+  diff=$(sha256sum "$root/img/layer/layer.tar" | cut -d' ' -f1)
+  cfg='{"architecture":"amd64","os":"linux","comment":"phoenix-busybox-'$stamp'","config":{"Entrypoint":["/bin/sleep","infinity"],"Env":["PATH=/bin"]},"rootfs":{"type":"layers","diff_ids":["sha256:'$diff'"]}}'
+  cfgsha=$(printf '%s' "$cfg" | sha256sum | cut -d' ' -f1)
+  printf '%s' "$cfg" >"$root/img/$cfgsha.json"
+  printf '[{"Config":"%s.json","RepoTags":["%s"],"Layers":["layer/layer.tar"]}]' "$cfgsha" "$CRI_IMAGE" >"$root/img/manifest.json"
+  tar -C "$root/img" -cf "$root/image.tar" .
+  log "importing $CRI_IMAGE into the CRI containerd"
+  ctr --address "$sock" -n k8s.io images import "$root/image.tar" >/dev/null
+  echo "$stamp" >"$sock.image"
+  rm -rf "$root"
+}
+
+# start_cri NAME DIR: a CRI containerd (pidfile NAME.pid) on DIR/containerd.sock, with the test image. Idempotent.
+start_cri() {
+  local name=$1 d=$2
+  if ! { cri_answers "$d/containerd.sock" && our_pid "$name" >/dev/null; }; then
+    if ! our_pid "$name" >/dev/null; then
+      mkdir -p "$d"
+      rm -f "$d/containerd.sock" "$d/containerd.sock.ttrpc"
+      cri_config "$d"
+      log "starting CRI containerd on $d/containerd.sock"
+      spawn "$name" "$DIR/$name.log" containerd --config "$d/config.toml"
+    fi
+    wait_for "CRI containerd" "$DIR/$name.log" "$name" cri_answers "$d/containerd.sock"
+  fi
+  cri_import_image "$d/containerd.sock"
+}
+
+# The CRI driver (test code: pods are created through the same gRPC API the agent reads). Built on first use.
+cri_driver() {
+  local root cp
+  root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+  cp=$root/target/cri-driver.classpath
+  if [ ! -s "$cp" ] || [ ! -f "$root/target/test-classes/io/phoenix/metrics/testing/cri/CriDriver.class" ]; then
+    (cd "$root" && ./mvnw -B -q test-compile dependency:build-classpath -Druntimes.skip=true \
+      -Dmdep.outputFile="$cp" -Dmdep.includeScope=test >&2)
+  fi
+  java -cp "$root/target/test-classes:$root/target/classes:$(cat "$cp")" io.phoenix.metrics.testing.cri.CriDriver \
+    "unix://$CRI_SOCK" "$@"
+}
+
 start_docker() {
   answers "$DOCKER_SOCK" && return 0
   if ! our_pid dockerd >/dev/null; then
@@ -228,8 +321,10 @@ up() {
   start_docker
   start_podman
   import_images
+  start_cri cri "$CRI_DIR"
   echo "docker: unix://$DOCKER_SOCK"
   echo "podman: unix://$PODMAN_SOCK"
+  echo "cri: unix://$CRI_SOCK"
 }
 
 stop_daemon() {
@@ -256,6 +351,9 @@ down() {
   stop_daemon dockerd 90
   # After dockerd, so it can still talk to containerd while shutting containers down.
   stop_daemon containerd 30
+  # CRI pods' shims keep their containers running without containerd; only the API goes away (as with Podman).
+  stop_daemon cri 30
+  our_pid cri >/dev/null || rm -f "$CRI_SOCK" "$CRI_SOCK.ttrpc"
   # dockerd bind-mounts its data-root onto itself and undoes that on a clean exit; not after a SIGKILL.
   if ! our_pid dockerd >/dev/null && grep -qF " $DIR/docker-data " /proc/mounts; then
     umount "$DIR/docker-data" 2>/dev/null || true
@@ -278,6 +376,11 @@ status() {
       echo "$name unix://$sock down"
     fi
   done
+  if cri_answers "$CRI_SOCK"; then
+    echo "cri unix://$CRI_SOCK up ($(ctr --address "$CRI_SOCK" version 2>/dev/null | sed -n '/Server/,$s/^ *Version: *//p' | head -n 1))"
+  else
+    echo "cri unix://$CRI_SOCK down"
+  fi
 }
 
 case "${1:-}" in
@@ -285,6 +388,13 @@ case "${1:-}" in
   up) up ;;
   down) down ;;
   status) status ;;
-  env) printf 'export PHOENIX_DOCKER_SOCKET=%s\nexport PHOENIX_PODMAN_SOCKET=%s\n' "$DOCKER_SOCK" "$PODMAN_SOCK" ;;
-  *) echo "usage: $0 install|up|down|status|env" >&2; exit 2 ;;
+  env) printf 'export PHOENIX_DOCKER_SOCKET=%s\nexport PHOENIX_PODMAN_SOCKET=%s\nexport CONTAINER_RUNTIME_ENDPOINT=unix://%s\n' \
+    "$DOCKER_SOCK" "$PODMAN_SOCK" "$CRI_SOCK" ;;
+  # Internal: a throw-away CRI containerd of a test's own (restart tests must not stop the shared one).
+  cri-up) start_cri "$2" "$3" ;;
+  pod) [ -n "${2:-}" ] || { echo "usage: $0 pod NAME [NAMESPACE]" >&2; exit 2; }; cri_driver pod "$2" "${3:-default}" ;;
+  unpod) [ -n "${2:-}" ] || { echo "usage: $0 unpod NAME" >&2; exit 2; }; cri_driver unpod "$2" ;;
+  # Internal (measurements): pods N PREFIX, unpods N PREFIX.
+  pods|unpods) cri_driver "$1" "$2" "$3" ;;
+  *) echo "usage: $0 install|up|down|status|env|pod NAME [NAMESPACE]|unpod NAME" >&2; exit 2 ;;
 esac

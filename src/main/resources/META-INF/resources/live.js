@@ -1,171 +1,134 @@
-'use strict';
-// The live page: one EventSource on api/stream, one table row per container, updated in place.
-// Names, images and labels come from the engines and are untrusted: they only ever reach the page as textContent.
+// The live page: one EventSource on api/stream?format=compact (its first event is the current state, so the table
+// paints at once), a row per container updated in place, a container view on click. Names, images and labels come
+// from the engines and are untrusted: they only ever reach the page as textContent.
+import {Feed, METRICS} from './model.js';
+import {Table, totals} from './table.js';
+import {ContainerView} from './view.js';
+import {bytes, clock, count, el, percent, rate} from './format.js';
 
-// Only what the table shows (metric values carry their help text: the rest would be wasted bytes per tick).
-const METRICS = ['container_cpu_usage_percent', 'container_memory_', 'container_network_receive_bytes_total',
-  'container_network_transmit_bytes_total', 'container_uptime_seconds'];
-const COLUMNS = ['name', 'runtime', 'image', 'state', 'cpu', 'memory', 'memoryPercent', 'rx', 'tx', 'labels'];
 const RUNTIMES_EVERY_MS = 5000;
 const RETRY_AFTER_MS = 3000;
+const FLUSH_EVERY_MS = 250;
 
 const $ = id => document.getElementById(id);
-const rows = new Map();    // container id -> {tr, cells, net}
-const removed = new Set(); // ids removed on this connection: a metrics event already on its way must not revive the row
+const table = new Table($('containers'), row => openView(row), () => writeAddress());
+const view = new ContainerView($('view'), row => {
+  writeAddress();
+  if (row.tr && row.tr.isConnected) row.tr.focus();
+});
+const feed = new Feed({
+  declared(row, isNew) {
+    row.removed = false;
+    if (isNew) table.add(row); else table.describe(row);
+    if (view.row === row) view.describe(row);
+    if (!view.open && wantedView && row.info.id.startsWith(wantedView)) openView(row);
+    schedule();
+  },
+  values(row) {
+    row.dirty = true;
+    schedule();
+  },
+  removed(row) {
+    row.removed = true;
+    table.remove(row);
+    if (view.row === row) view.describe(row);
+    schedule();
+  },
+  hello() {
+    lastValuesAt = Date.now();
+    setConnection('connected');
+  },
+});
+
 let source = null;
 let retry = null;
+let flushTimer = null;
+let lastValuesAt = null;
+let lastError = null;
+let wantedView = null; // a container id prefix from the address, opened once it is declared
 
-function el(tag, text, className) {
-  const e = document.createElement(tag);
-  if (text != null) e.textContent = text;
-  if (className) e.className = className;
-  return e;
+// --- rendering, batched: events only mark rows; at most one pass per FLUSH_EVERY_MS
+
+function schedule() {
+  if (!flushTimer) flushTimer = setTimeout(flush, FLUSH_EVERY_MS);
 }
 
-// --- formatting
-
-function bytes(n) {
-  if (n == null) return '–';
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let i = 0;
-  for (; n >= 1024 && i < units.length - 1; i++) n /= 1024;
-  return (i === 0 ? n.toFixed(0) : n.toFixed(n < 10 ? 2 : n < 100 ? 1 : 0)) + ' ' + units[i];
+function flush() {
+  flushTimer = null;
+  const now = Date.now();
+  table.flush(now);
+  showTotals();
+  if (view.open) view.draw(now);
 }
 
-function percent(p) {
-  return p == null ? '–' : p.toFixed(p < 10 ? 2 : 1) + ' %';
-}
-
-function containers(n) {
-  return n === 1 ? '1 container' : `${n} containers`;
-}
-
-function duration(seconds) {
-  const s = Math.floor(seconds);
-  const d = Math.floor(s / 86400), h = Math.floor(s % 86400 / 3600), m = Math.floor(s % 3600 / 60);
-  return d ? `${d}d ${h}h` : h ? `${h}h ${m}m` : m ? `${m}m ${s % 60}s` : `${s}s`;
-}
-
-// --- one metrics event's values
-
-function gauge(metrics, name) {
-  const m = metrics.find(v => v.name === name);
-  return m ? m.value : null;
-}
-
-// Network counters come per interface; the row shows the container's total and its rate since the last change.
-function counter(metrics, name) {
-  const series = metrics.filter(v => v.name === name);
-  if (!series.length) return null;
-  return {bytes: series.reduce((a, v) => a + v.value, 0), at: Math.max(...series.map(v => v.timestamp))};
-}
-
-function traffic(row, key, now) {
-  if (now == null) return '–';
-  const before = row.net[key];
-  if (before && now.at > before.at && now.bytes >= before.bytes) {
-    now.rate = (now.bytes - before.bytes) * 1000 / (now.at - before.at);
-  } else if (before && now.at === before.at) {
-    now.rate = before.rate; // the same sample again: keep the rate it gave
+function showTotals() {
+  const rows = [...table.rows];
+  const t = totals(rows);
+  $('count').textContent = count(rows.length, 'container');
+  const foot = $('totals-row');
+  foot.querySelector('.cpu').textContent = percent(t.cpu);
+  foot.querySelector('.memory').textContent = bytes(t.memory);
+  foot.querySelector('.rx').textContent = rate(t.rx);
+  foot.querySelector('.tx').textContent = rate(t.tx);
+  foot.querySelector('.name').textContent = `Total (${count(rows.length, 'container')})`;
+  const byRuntime = new Map();
+  for (const row of rows) {
+    if (!byRuntime.has(row.info.runtime)) byRuntime.set(row.info.runtime, []);
+    byRuntime.get(row.info.runtime).push(row);
   }
-  row.net[key] = now;
-  return (now.rate == null ? '' : bytes(now.rate) + '/s · ') + bytes(now.bytes);
+  $('runtime-totals').replaceChildren(...[...byRuntime].sort().map(([runtime, members]) => {
+    const s = totals(members);
+    const li = el('li', `${runtime}: ${count(s.n, 'container')} · CPU ${percent(s.cpu)} · ${bytes(s.memory)} · rx ${rate(s.rx)} · tx ${rate(s.tx)}`);
+    li.dataset.runtime = runtime;
+    return li;
+  }));
 }
 
-// --- rows
+// --- the container view
 
-function addRow(c) {
-  const tr = el('tr');
-  tr.dataset.id = c.id;
-  const cells = {};
-  for (const column of COLUMNS) tr.append(cells[column] = el('td', null, column));
-  cells.name.textContent = c.name;
-  cells.runtime.textContent = c.runtime;
-  const row = {tr, cells, net: {}};
-  rows.set(c.id, row);
-  // Sorted by name on arrival; later renames update the text in place.
-  const next = [...rows.values()].find(r => r !== row && r.cells.name.textContent.localeCompare(c.name) > 0);
-  $('containers').tBodies[0].insertBefore(tr, next ? next.tr : null);
-  showCount();
-  fillDetails(c.id, row);
-  return row;
+function openView(row) {
+  wantedView = null;
+  view.show(row);
+  writeAddress();
 }
 
-// Image and labels are not in the events; they never change for a container id, so one request per row.
-async function fillDetails(id, row) {
-  try {
-    const response = await fetch('api/containers/' + encodeURIComponent(id));
-    if (!response.ok) return; // removed meanwhile
-    const info = await response.json();
-    row.cells.image.textContent = info.image;
-    row.cells.labels.replaceChildren(...Object.entries(info.labels).sort()
-        .map(([key, value]) => el('span', `${key}=${value}`, 'label')));
-  } catch (ignored) {
-    // the agent went away: the connection state says so
+// --- the address: filters, sort, grouping and the open container, so a reload or a link shows the same
+
+function writeAddress() {
+  const query = new URLSearchParams();
+  const name = $('name').value.trim();
+  if (name) query.set('name', name);
+  if ($('runtime').value) query.set('runtime', $('runtime').value);
+  if (table.sort.key !== 'cpu' || !table.sort.descending) {
+    query.set('sort', table.sort.key);
+    query.set('order', table.sort.descending ? 'desc' : 'asc');
   }
+  if (table.group) query.set('group', table.group);
+  if (view.row) query.set('container', view.row.info.id.slice(0, 12));
+  else if (wantedView) query.set('container', wantedView);
+  history.replaceState(null, '', query.toString() ? '?' + query : location.pathname);
 }
 
-function dropRow(id) {
-  const row = rows.get(id);
-  if (row) {
-    row.tr.remove();
-    rows.delete(id);
-    showCount();
-  }
+function readAddress() {
+  const query = new URLSearchParams(location.search);
+  $('name').value = query.get('name') || '';
+  const runtime = query.get('runtime') || '';
+  if (runtime && ![...$('runtime').options].some(o => o.value === runtime)) $('runtime').append(option(runtime));
+  $('runtime').value = runtime;
+  table.setSort(query.get('sort') || 'cpu', (query.get('order') || (query.get('sort') ? 'asc' : 'desc')) === 'desc');
+  const group = query.get('group') || '';
+  $('group').value = ['pod', 'namespace'].includes(group) ? group : '';
+  table.group = $('group').value;
+  wantedView = query.get('container');
 }
 
-function clearRows() {
-  rows.forEach(row => row.tr.remove());
-  rows.clear();
-  removed.clear();
-  showCount();
+function option(value) {
+  const o = el('option', value);
+  o.value = value;
+  return o;
 }
 
-function showCount() {
-  $('count').textContent = containers(rows.size);
-}
-
-function showValues(row, metrics) {
-  const {tr, cells} = row;
-  const cpu = gauge(metrics, 'container_cpu_usage_percent');
-  const workingSet = gauge(metrics, 'container_memory_working_set_bytes');
-  const usage = gauge(metrics, 'container_memory_usage_bytes');
-  const limit = gauge(metrics, 'container_memory_limit_bytes');
-  // Raw numbers as data attributes: for tools and tests that read the page rather than the formatted text.
-  setData(tr, 'cpu', cpu);
-  setData(tr, 'memoryWorkingSet', workingSet);
-  setData(tr, 'memoryUsage', usage);
-  cells.cpu.textContent = percent(cpu);
-  cells.memory.textContent = workingSet == null ? bytes(usage) : `${bytes(workingSet)} / ${bytes(usage)}`;
-  cells.memory.title = limit == null ? 'no limit' : 'limit ' + bytes(limit);
-  cells.memoryPercent.textContent = percent(gauge(metrics, 'container_memory_usage_percent'));
-  cells.rx.textContent = traffic(row, 'rx', counter(metrics, 'container_network_receive_bytes_total'));
-  cells.tx.textContent = traffic(row, 'tx', counter(metrics, 'container_network_transmit_bytes_total'));
-  const uptime = gauge(metrics, 'container_uptime_seconds');
-  if (uptime != null) cells.state.textContent += ' · ' + duration(uptime);
-}
-
-function setData(tr, key, value) {
-  if (value == null) delete tr.dataset[key];
-  else tr.dataset[key] = String(value);
-}
-
-function onEvent(type, message) {
-  const c = JSON.parse(message.data);
-  if (type === 'container-removed') {
-    removed.add(c.id);
-    dropRow(c.id);
-    return;
-  }
-  if (removed.has(c.id)) return;
-  const row = rows.get(c.id) || addRow(c);
-  row.cells.name.textContent = c.name;
-  row.cells.state.textContent = c.state;
-  row.tr.dataset.state = c.state;
-  if (type === 'metrics') showValues(row, c.metrics);
-}
-
-// --- the connection
+// --- the connection and the data's age
 
 function setConnection(state, text) {
   const badge = $('connection');
@@ -173,40 +136,65 @@ function setConnection(state, text) {
   badge.textContent = text || state;
 }
 
-function filters() {
-  const query = new URLSearchParams();
-  const name = $('name').value.trim();
-  if (name) query.set('name', name);
-  if ($('runtime').value) query.set('runtime', $('runtime').value);
-  return query;
+function noteError(message) {
+  lastError = {message, at: Date.now()};
+  const e = $('last-error');
+  e.hidden = false;
+  e.textContent = `last error ${clock(lastError.at)}: ${message}`;
+}
+
+function showAge() {
+  const age = $('age');
+  if (lastValuesAt == null) {
+    age.textContent = 'no data yet';
+    age.dataset.state = 'none';
+    return;
+  }
+  const seconds = (Date.now() - lastValuesAt) / 1000;
+  const stale = seconds * 1000 > 3 * feed.interval + 1000;
+  age.dataset.state = stale ? 'stale' : 'fresh';
+  age.textContent = (stale ? 'stale: ' : '') + `updated ${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)} s ago`;
 }
 
 function connect() {
   clearTimeout(retry);
   if (source) source.close();
-  clearRows();
-  const query = filters();
-  history.replaceState(null, '', query.toString() ? '?' + query : location.pathname);
+  writeAddress();
+  const query = new URLSearchParams();
+  if ($('name').value.trim()) query.set('name', $('name').value.trim());
+  if ($('runtime').value) query.set('runtime', $('runtime').value);
+  query.set('format', 'compact');
   query.set('metrics', METRICS.join(','));
   const es = source = new EventSource('api/stream?' + query);
-  setConnection('connecting');
-  es.onopen = () => {
-    // After a reconnect nothing tells which containers went away meanwhile: start over, the next tick refills.
-    clearRows();
-    setConnection('connected');
-  };
+  setConnection(lastValuesAt == null ? 'connecting' : 'reconnecting', lastValuesAt == null ? 'connecting' : 'reconnecting…');
   es.onerror = () => {
     if (es !== source) return;
     if (es.readyState === EventSource.CLOSED) { // refused (e.g. a bad filter) or failed: EventSource gives up
+      noteError('stream refused or failed');
       setConnection('disconnected', `disconnected, retrying in ${RETRY_AFTER_MS / 1000} s`);
       retry = setTimeout(connect, RETRY_AFTER_MS);
     } else {
+      noteError('stream connection lost');
       setConnection('reconnecting', 'reconnecting…');
     }
   };
-  for (const type of ['metrics', 'container-started', 'container-removed']) {
-    es.addEventListener(type, message => onEvent(type, message));
-  }
+  const on = (type, handle) => es.addEventListener(type, message => {
+    if (es === source) handle(JSON.parse(message.data));
+  });
+  on('hello', d => feed.hello(d));
+  on('families', d => feed.addFamilies(d.families));
+  on('container', d => feed.declare(d));
+  on('v', d => feed.values(d));
+  on('removed', d => feed.removed(d));
+  on('tick', () => {
+    lastValuesAt = Date.now();
+    if (es.readyState === EventSource.OPEN) setConnection('connected');
+  });
+}
+
+// A new filter is a new stream: the rows it no longer matches go (the hello event lists what it matches).
+function refilter() {
+  connect();
 }
 
 // --- the engines' status
@@ -217,39 +205,48 @@ async function pollRuntimes() {
     const response = await fetch('api/runtimes', {cache: 'no-store'});
     const status = await response.json();
     const items = status.runtimes.map(r => {
-      const li = el('li', [r.runtime ? `${r.runtime} ${r.version}` : r.socket, r.state, containers(r.containerCount)].join(' · '));
+      const li = el('li', [r.runtime ? `${r.runtime} ${r.version}` : r.socket, r.state, count(r.containerCount, 'container')].join(' · '));
       li.dataset.state = r.state;
       li.title = r.socket + (r.lastError ? '\nlast error: ' + r.lastError : '');
+      if (r.runtime && ![...$('runtime').options].some(o => o.value === r.runtime)) $('runtime').append(option(r.runtime));
       return li;
     });
     const stats = el('li', 'stats from ' + status.source);
     stats.title = status.sourceReason || '';
     items.push(stats);
     if (status.message) items.push(el('li', status.message, 'message'));
+    const failing = status.runtimes.filter(r => r.lastError).sort((a, b) => (b.lastErrorAt || '').localeCompare(a.lastErrorAt || ''))[0];
+    if (failing && failing.state !== 'up') items.push(el('li', `${failing.runtime || failing.socket}: ${failing.lastError}`, 'message'));
     list.replaceChildren(...items);
   } catch (e) {
     const li = el('li', 'agent unreachable');
     li.dataset.state = 'unavailable';
     list.replaceChildren(li);
+    noteError('agent unreachable');
   } finally {
     setTimeout(pollRuntimes, RUNTIMES_EVERY_MS);
   }
 }
 
-// --- start: filters from the address (bookmarkable), applied as they change
+// --- start
 
-const initial = new URLSearchParams(location.search);
-$('name').value = initial.get('name') || '';
-$('runtime').value = initial.get('runtime') || '';
+readAddress();
 let typing = null;
 $('name').addEventListener('input', () => {
   clearTimeout(typing);
-  typing = setTimeout(connect, 400);
+  typing = setTimeout(refilter, 400);
 });
-$('runtime').addEventListener('change', connect);
+$('runtime').addEventListener('change', refilter);
+$('group').addEventListener('change', () => {
+  table.group = $('group').value;
+  table.order();
+  writeAddress();
+});
 $('filters').addEventListener('submit', event => {
   event.preventDefault();
-  connect();
+  refilter();
 });
 connect();
 pollRuntimes();
+setInterval(showAge, 500);
+showAge();

@@ -110,7 +110,7 @@ public class ContainersResource {
 
     private static RuntimeKind parseRuntime(String value) {
         try {
-            return RuntimeKind.valueOf(value.trim().toUpperCase(Locale.ROOT));
+            return RuntimeKind.parse(value);
         } catch (IllegalArgumentException e) {
             throw new ApiException(Response.Status.BAD_REQUEST, "runtime=" + value + ": expected one of "
                     + Arrays.stream(RuntimeKind.values()).map(RuntimeKind::label).collect(Collectors.joining(", ")));

@@ -12,9 +12,11 @@ import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 
 /**
- * {@code GET /api/stream}, Server-Sent Events for all containers: {@code metrics} (one per container per collection
- * tick), {@code container-started}, {@code container-removed}. Filters: {@code runtime}, {@code name} (glob),
- * {@code metrics} (name prefixes, comma-separated). One container: {@code /api/containers/{ref}/stream}.
+ * {@code GET /api/stream}, Server-Sent Events for all containers. {@code format=json} (the default): {@code metrics}
+ * (one self-describing object per container per collection tick), {@code container-started},
+ * {@code container-removed}. {@code format=compact}: declarations once, then bare values
+ * ({@link io.phoenix.metrics.live.CompactFormat}); what the live page reads. Filters: {@code runtime}, {@code name}
+ * (glob), {@code metrics} (name prefixes, comma-separated). One container: {@code /api/containers/{ref}/stream}.
  */
 @Path("/api/stream")
 public class StreamResource {
@@ -27,7 +29,7 @@ public class StreamResource {
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public Multi<OutboundSseEvent> all(@QueryParam("runtime") String runtime, @QueryParam("name") String name,
-                                       @QueryParam("metrics") String metrics) {
-        return events.events(sse, null, runtime, name, metrics);
+                                       @QueryParam("metrics") String metrics, @QueryParam("format") String format) {
+        return events.events(sse, null, runtime, name, metrics, format);
     }
 }

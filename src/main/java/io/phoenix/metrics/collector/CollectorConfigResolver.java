@@ -22,7 +22,7 @@ public final class CollectorConfigResolver {
     private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
     /** Labels the agent sets itself; a custom label must not overwrite them. */
     private static final Set<String> RESERVED = Set.of("container_id", "container_name", "image", "runtime", "interface",
-            "device", "pod", "namespace", "container");
+            "device", "pod", "namespace", "container", "pod_uid");
 
     private CollectorConfigResolver() {
     }

@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * Which labels container series carry. Every series: container_id (12 characters), container_name, image,
- * runtime. Only container_info adds the rest: Kubernetes' pod, namespace and container, and the container labels
+ * runtime. Only container_info adds the rest: Kubernetes' pod, namespace, container and pod_uid, and the container labels
  * the operator listed, as container_label_&lt;sanitized&gt;. Container labels are never copied wholesale: they are
  * untrusted and unbounded. Every label is always present (empty when unknown) so one family has one label set.
  */
@@ -17,6 +17,7 @@ public record LabelPolicy(List<String> containerLabels) {
     static final String K8S_POD = "io.kubernetes.pod.name";
     static final String K8S_NAMESPACE = "io.kubernetes.pod.namespace";
     static final String K8S_CONTAINER = "io.kubernetes.container.name";
+    static final String K8S_POD_UID = "io.kubernetes.pod.uid";
 
     public LabelPolicy {
         containerLabels = List.copyOf(containerLabels);
@@ -36,6 +37,7 @@ public record LabelPolicy(List<String> containerLabels) {
         labels.put("pod", container.labels().getOrDefault(K8S_POD, ""));
         labels.put("namespace", container.labels().getOrDefault(K8S_NAMESPACE, ""));
         labels.put("container", container.labels().getOrDefault(K8S_CONTAINER, ""));
+        labels.put("pod_uid", container.labels().getOrDefault(K8S_POD_UID, ""));
         for (String key : containerLabels) {
             labels.put("container_label_" + sanitize(key), container.labels().getOrDefault(key, ""));
         }

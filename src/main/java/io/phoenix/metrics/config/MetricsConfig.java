@@ -138,6 +138,16 @@ public interface MetricsConfig {
 
     FaultTolerance faultTolerance();
 
+    Cri cri();
+
+    interface Cri {
+        /**
+         * How often a CRI runtime without an event stream (containerd before 1.7) is listed to find what changed.
+         */
+        @WithDefault("1s")
+        Duration pollInterval();
+    }
+
     /** Requests to the runtimes (version, list, inspect); see RuntimeGuard. */
     interface FaultTolerance {
         /** Retries of a request that could not connect, with exponential backoff and jitter. */

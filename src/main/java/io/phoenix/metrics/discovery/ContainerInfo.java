@@ -16,6 +16,7 @@ import java.util.Map;
  * @param exitCode   the last exit code; null while it has never exited
  * @param pid        host PID of the container's init process while it runs (finds its cgroup); null otherwise
  * @param endpoint   the socket URI of the engine that runs it
+ * @param exitReason why it last exited as the runtime says it (CRI: Completed, Error, OOMKilled); null if unknown
  */
 public record ContainerInfo(
         String id,
@@ -31,10 +32,19 @@ public record ContainerInfo(
         HealthStatus health,
         Integer pid,
         RuntimeKind runtime,
-        String endpoint) {
+        String endpoint,
+        String exitReason) {
 
     public ContainerInfo {
         labels = Map.copyOf(labels);
+    }
+
+    /** Without an exit reason (the Docker API has none beyond the code). */
+    public ContainerInfo(String id, String name, String image, Map<String, String> labels, ContainerState state,
+                         Instant created, Instant startedAt, Instant finishedAt, int restartCount, Integer exitCode,
+                         HealthStatus health, Integer pid, RuntimeKind runtime, String endpoint) {
+        this(id, name, image, labels, state, created, startedAt, finishedAt, restartCount, exitCode, health, pid, runtime,
+                endpoint, null);
     }
 
     /** The 12-character id Docker's CLI shows and the metrics label carries. */

@@ -12,6 +12,7 @@ import io.phoenix.metrics.runtime.RuntimeApiException;
 import io.phoenix.metrics.runtime.RuntimeGuard;
 import io.phoenix.metrics.runtime.RuntimeEndpoint;
 import io.phoenix.metrics.runtime.RuntimeIdentity;
+import io.phoenix.metrics.runtime.cri.CriClient;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -44,7 +45,7 @@ public class DiscoveryService {
     @Inject
     MeterRegistry meters;
 
-    private volatile List<EndpointWatcher> watchers = List.of();
+    private volatile List<ProbingWatcher> watchers = List.of();
     private final EndpointResolver resolver = EndpointResolver.system();
 
     void onStart(@Observes StartupEvent event) {
@@ -61,8 +62,8 @@ public class DiscoveryService {
         RuntimeClient.Options options = new RuntimeClient.Options(config.apiVersion(), discovery.requestTimeout(),
                 MAX_CONNECTIONS_PER_ENDPOINT, discovery.keepAlive());
         watchers = endpoints.stream().map(endpoint -> watcherFor(endpoint, options, guarding, backoff)).toList();
-        for (EndpointWatcher watcher : watchers) {
-            RuntimeGuard guard = watcher.client().guard();
+        for (ProbingWatcher watcher : watchers) {
+            RuntimeGuard guard = watcher.guard();
             Gauge.builder("phoenix_runtime_circuit_state", guard, g -> switch (g.circuitState()) {
                         case CLOSED -> 0;
                         case HALF_OPEN -> 1;
@@ -77,7 +78,7 @@ public class DiscoveryService {
         LOG.infof("Watching %d runtime endpoint(s): %s", watchers.size(),
                 endpoints.stream().map(e -> e.uri() + " (" + e.origin().name().toLowerCase() + ")").collect(Collectors.joining(", ")));
         Multi.createFrom().iterable(watchers)
-                .onItem().transformToUniAndMerge(EndpointWatcher::start)
+                .onItem().transformToUniAndMerge(ProbingWatcher::start)
                 .collect().asList()
                 .subscribe().with(results -> {
                     long up = results.stream().filter(Boolean::booleanValue).count();
@@ -91,14 +92,15 @@ public class DiscoveryService {
 
     /**
      * The watcher of one endpoint: where a runtime kind plugs into discovery. Docker and Podman both speak the Docker
-     * Engine API, so one client and one watcher serve both; a kind with another API brings its own client and
-     * watcher (same inventory, same status) and is chosen here from the endpoint.
+     * Engine API (one client, EndpointWatcher); CRI runtimes have their own client and CriWatcher. Which one an
+     * endpoint speaks is found by asking it: both clients share the endpoint's one guard until it has answered.
      */
-    private EndpointWatcher watcherFor(RuntimeEndpoint endpoint, RuntimeClient.Options options, RuntimeGuard.Settings guarding,
-                                       Backoff backoff) {
-        RuntimeClient client = new RuntimeClient(vertx, endpoint, options, new RuntimeGuard(endpoint, guarding),
-                error -> countError(endpoint, error));
-        return new EndpointWatcher(vertx, client, inventory, backoff);
+    private ProbingWatcher watcherFor(RuntimeEndpoint endpoint, RuntimeClient.Options options, RuntimeGuard.Settings guarding,
+                                      Backoff backoff) {
+        RuntimeGuard guard = new RuntimeGuard(endpoint, guarding);
+        RuntimeClient client = new RuntimeClient(vertx, endpoint, options, guard, error -> countError(endpoint, error));
+        CriClient cri = new CriClient(endpoint, options.requestTimeout(), guard, error -> countError(endpoint, error));
+        return new ProbingWatcher(vertx, client, cri, inventory, backoff, config.cri().pollInterval());
     }
 
     /** An input over a cap marks its endpoint failing, wherever it was found (stats streams too). */
@@ -117,7 +119,7 @@ public class DiscoveryService {
     }
 
     void onStop(@Observes ShutdownEvent event) {
-        watchers.forEach(EndpointWatcher::stop);
+        watchers.forEach(ProbingWatcher::stop);
     }
 
     @Scheduled(every = "${metrics.discovery.resync-interval}", delayed = "${metrics.discovery.resync-interval}",
@@ -129,23 +131,31 @@ public class DiscoveryService {
     /** Lists every reachable endpoint in full and reconciles the inventory with what it says. */
     public Uni<Void> resyncAll() {
         return Multi.createFrom().iterable(watchers)
-                .onItem().transformToUniAndMerge(EndpointWatcher::resync)
+                .onItem().transformToUniAndMerge(ProbingWatcher::resync)
                 .collect().last().replaceWithVoid();
     }
 
     /** The client and identity of an endpoint, once it has said what it is: for the stats sources. */
     public Optional<RuntimeHandle> runtime(String endpointUri) {
         return watchers.stream()
+                .filter(w -> w.endpoint().uri().equals(endpointUri) && w.identity() != null && w.runtimeClient().isPresent())
+                .findFirst()
+                .map(w -> new RuntimeHandle(w.runtimeClient().get(), w.identity()));
+    }
+
+    /** The CRI client of an endpoint that speaks CRI, once it has said what it is: for the stats sources. */
+    public Optional<CriClient> cri(String endpointUri) {
+        return watchers.stream()
                 .filter(w -> w.endpoint().uri().equals(endpointUri) && w.identity() != null)
                 .findFirst()
-                .map(w -> new RuntimeHandle(w.client(), w.identity()));
+                .flatMap(ProbingWatcher::criClient);
     }
 
     public record RuntimeHandle(RuntimeClient client, RuntimeIdentity identity) {
     }
 
     public List<EndpointStatus> statuses() {
-        return watchers.stream().map(w -> w.status().withCircuit(w.client().guard().circuit())).toList();
+        return watchers.stream().map(w -> w.status().withCircuit(w.guard().circuit())).toList();
     }
 
     /** What to tell an operator when nothing answers: which sockets were tried and how to name one. */
@@ -162,7 +172,8 @@ public class DiscoveryService {
     private String noEndpointMessage() {
         return config.runtimes().isPresent() || !config.autodetect()
                 ? "No container runtime endpoint configured (metrics.runtimes is empty and metrics.autodetect=false)."
-                : "No container runtime found: DOCKER_HOST and CONTAINER_HOST are unset and none of /var/run/docker.sock, "
-                + "/run/podman/podman.sock, $XDG_RUNTIME_DIR/podman/podman.sock exists. Set metrics.runtimes=unix:///path/to.sock.";
+                : "No container runtime found: DOCKER_HOST, CONTAINER_HOST and CONTAINER_RUNTIME_ENDPOINT are unset and none of "
+                + "/var/run/docker.sock, /run/podman/podman.sock, $XDG_RUNTIME_DIR/podman/podman.sock, "
+                + "/run/containerd/containerd.sock, /var/run/crio/crio.sock exists. Set metrics.runtimes=unix:///path/to.sock.";
     }
 }

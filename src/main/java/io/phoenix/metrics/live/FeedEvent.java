@@ -6,39 +6,84 @@ import io.phoenix.metrics.discovery.ContainerInfo;
 import java.time.Instant;
 import java.util.List;
 
-/** What live clients receive; the SSE event name is {@link #type()}. */
-public sealed interface FeedEvent permits FeedEvent.Metrics, FeedEvent.Started, FeedEvent.Removed {
+/** What live clients receive. Each event carries a {@link Memo} of its serialized forms, shared by all clients. */
+public sealed interface FeedEvent {
 
-    String type();
-
+    /** The container it is about; null for an event about the feed itself (every client receives those). */
     ContainerInfo container();
 
-    Instant at();
+    Memo memo();
 
-    /** One container's current values, once per collection tick. */
-    record Metrics(ContainerInfo container, Instant at, List<MetricValue> metrics) implements FeedEvent {
-        @Override
-        public String type() {
-            return "metrics";
+    /** One container's current values, once per collection tick, with the layout they were read for. */
+    record Metrics(ContainerInfo container, Instant at, List<MetricValue> metrics, Layout layout, Memo memo) implements FeedEvent {
+        Metrics(ContainerInfo container, Instant at, List<MetricValue> metrics, Layout layout) {
+            this(container, at, metrics, layout, new Memo());
         }
 
-        Metrics only(List<String> prefixes) {
-            return prefixes.isEmpty() ? this
-                    : new Metrics(container, at, metrics.stream().filter(m -> prefixes.stream().anyMatch(m.name()::startsWith)).toList());
-        }
-    }
-
-    record Started(ContainerInfo container, Instant at) implements FeedEvent {
-        @Override
-        public String type() {
-            return "container-started";
+        /** The values whose name starts with one of the prefixes (all of them for none). */
+        public List<MetricValue> only(List<String> prefixes) {
+            return prefixes.isEmpty() ? metrics : metrics.stream().filter(m -> FeedFilter.selects(prefixes, m.name())).toList();
         }
     }
 
-    record Removed(ContainerInfo container, Instant at) implements FeedEvent {
+    record Started(ContainerInfo container, Instant at, Memo memo) implements FeedEvent {
+        Started(ContainerInfo container, Instant at) {
+            this(container, at, new Memo());
+        }
+    }
+
+    /** @param layout what the compact stream had declared for it; null if nothing was */
+    record Removed(ContainerInfo container, Instant at, Layout layout, Memo memo) implements FeedEvent {
+        Removed(ContainerInfo container, Instant at, Layout layout) {
+            this(container, at, layout, new Memo());
+        }
+    }
+
+    /** Compact stream: a container's (new) layout and metadata. */
+    record Declared(Layout layout, Memo memo) implements FeedEvent {
+        Declared(Layout layout) {
+            this(layout, new Memo());
+        }
+
         @Override
-        public String type() {
-            return "container-removed";
+        public ContainerInfo container() {
+            return layout.container();
+        }
+    }
+
+    /** Compact stream: families seen for the first time, declared before any layout uses them. */
+    record Families(List<Family> families, Memo memo) implements FeedEvent {
+        Families(List<Family> families) {
+            this(families, new Memo());
+        }
+
+        @Override
+        public ContainerInfo container() {
+            return null;
+        }
+    }
+
+    /** Compact stream: the end of a tick, so that a client sees the stream alive even with no container to show. */
+    record Tick(Instant at, Memo memo) implements FeedEvent {
+        Tick(Instant at) {
+            this(at, new Memo());
+        }
+
+        @Override
+        public ContainerInfo container() {
+            return null;
+        }
+    }
+
+    /**
+     * Compact stream: a new client's first event, the current state (every family, the matching containers'
+     * layouts and latest values), so that it can paint at once. Made for one client; the parts are shared.
+     */
+    record Hello(long intervalMillis, List<Family> families, List<Declared> containers, List<Metrics> values, Memo memo)
+            implements FeedEvent {
+        @Override
+        public ContainerInfo container() {
+            return null;
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.phoenix.metrics.live;
 
+import io.phoenix.metrics.discovery.ContainerInfo;
 import io.phoenix.metrics.runtime.RuntimeKind;
 
 import java.util.Arrays;
@@ -14,10 +15,10 @@ import java.util.regex.Pattern;
 public record FeedFilter(String containerId, RuntimeKind runtime, Pattern name, List<String> metricPrefixes) {
 
     public static FeedFilter of(String containerId, String runtime, String nameGlob, String metrics) {
-        RuntimeKind kind = runtime == null || runtime.isBlank() ? null : RuntimeKind.valueOf(runtime.trim().toUpperCase(Locale.ROOT));
+        RuntimeKind kind = runtime == null || runtime.isBlank() ? null : RuntimeKind.parse(runtime);
         Pattern name = nameGlob == null || nameGlob.isBlank() ? null : glob(nameGlob.trim());
         List<String> prefixes = metrics == null || metrics.isBlank() ? List.of()
-                : Arrays.stream(metrics.split(",")).map(String::trim).filter(p -> !p.isEmpty()).toList();
+                : Arrays.stream(metrics.split(",")).map(String::trim).filter(p -> !p.isEmpty()).distinct().sorted().toList();
         return new FeedFilter(containerId, kind, name, prefixes);
     }
 
@@ -33,15 +34,31 @@ public record FeedFilter(String containerId, RuntimeKind runtime, Pattern name, 
         return Pattern.compile(regex.toString());
     }
 
+    /** Events about the feed itself reach every client; container events only the clients that match. */
     public boolean matches(FeedEvent event) {
-        var c = event.container();
+        return event.container() == null || matches(event.container());
+    }
+
+    public boolean matches(ContainerInfo c) {
         return (containerId == null || c.id().equals(containerId))
                 && (runtime == null || c.runtime() == runtime)
                 && (name == null || name.matcher(c.name()).matches());
     }
 
-    /** The event as this client should see it (metric values narrowed to the prefixes). */
-    public FeedEvent narrow(FeedEvent event) {
-        return event instanceof FeedEvent.Metrics metrics ? metrics.only(metricPrefixes) : event;
+    /** Identifies the metric selection: clients with the same one share serialized events. */
+    public String metricsKey() {
+        return String.join(",", metricPrefixes);
+    }
+
+    static boolean selects(List<String> prefixes, String metric) {
+        if (prefixes.isEmpty()) {
+            return true;
+        }
+        for (String prefix : prefixes) {
+            if (metric.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

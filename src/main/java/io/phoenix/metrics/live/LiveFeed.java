@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.phoenix.metrics.collector.MetricStore;
+import io.phoenix.metrics.collector.MetricValue;
 import io.phoenix.metrics.config.MetricsConfig;
 import io.phoenix.metrics.discovery.ContainerInfo;
 import io.phoenix.metrics.discovery.ContainerInventory;
@@ -12,18 +13,26 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
 import io.smallrye.mutiny.subscription.BackPressureFailure;
+import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The live feed behind the SSE endpoints: every collection interval, one {@link FeedEvent.Metrics} per container
- * (read from the metric store, never from a runtime), plus start and removal events as discovery sees them.
- * Nothing is produced while nobody listens.
+ * (read from the metric store, never from a runtime), plus start and removal events as discovery sees them, and
+ * for the compact format the declarations its values refer to. Nothing is produced while nobody listens.
+ *
+ * <p>Events are made once and shared by every client (so is their serialization, see {@link Memo}). A compact
+ * client's first event is made under the same lock as every broadcast, so it misses no declaration.
  *
  * <p>Memory per client is bounded: a client that does not keep up has {@code metrics.sse.buffer} events queued
  * for it at most; one more and it is disconnected, and both the dropped event and the disconnect are counted.
@@ -44,6 +53,11 @@ public class LiveFeed {
 
     private final BroadcastProcessor<FeedEvent> processor = BroadcastProcessor.create();
     private final AtomicInteger clients = new AtomicInteger();
+    private final Object lock = new Object();
+    private final Catalog catalog = new Catalog();
+    private final Map<String, FeedEvent.Metrics> latest = new HashMap<>();
+    private final Map<String, FeedEvent.Declared> declarations = new HashMap<>();
+    private long refreshedAt = Long.MIN_VALUE / 2;
     private Counter dropped;
     private Counter overflowed;
 
@@ -61,32 +75,123 @@ public class LiveFeed {
         if (clients.get() == 0) {
             return;
         }
-        Instant now = Instant.now();
-        for (ContainerInfo container : inventory.all()) {
-            processor.onNext(new FeedEvent.Metrics(container, now, store.of(container.id())));
+        synchronized (lock) {
+            refresh();
         }
+    }
+
+    /** One tick: new families, changed layouts, then every container's values. Under the lock. */
+    private void refresh() {
+        Instant now = Instant.now();
+        List<FeedEvent> declared = new ArrayList<>();
+        List<FeedEvent.Metrics> values = new ArrayList<>();
+        Map<String, ContainerInfo> present = new HashMap<>();
+        for (ContainerInfo container : inventory.all()) {
+            present.put(container.id(), container);
+            List<MetricValue> metrics = store.of(container.id());
+            Layout before = catalog.layout(container.id());
+            Layout layout = catalog.layout(container, metrics);
+            if (layout != before) {
+                declared.add(declare(layout));
+            }
+            values.add(new FeedEvent.Metrics(container, now, metrics, layout));
+        }
+        // Gone while nobody listened (removals are followed live only with clients).
+        for (Layout gone : List.copyOf(catalog.layouts())) {
+            if (!present.containsKey(gone.container().id())) {
+                processor.onNext(new FeedEvent.Removed(gone.container(), now, forget(gone.container().id())));
+            }
+        }
+        declareFamilies();
+        declared.forEach(processor::onNext);
+        latest.clear();
+        for (FeedEvent.Metrics m : values) {
+            latest.put(m.container().id(), m);
+            processor.onNext(m);
+        }
+        processor.onNext(new FeedEvent.Tick(now));
+        refreshedAt = System.nanoTime();
+    }
+
+    private void declareFamilies() {
+        List<Family> fresh = catalog.drainNew();
+        if (!fresh.isEmpty()) {
+            processor.onNext(new FeedEvent.Families(fresh));
+        }
+    }
+
+    private FeedEvent.Declared declare(Layout layout) {
+        FeedEvent.Declared declared = new FeedEvent.Declared(layout);
+        declarations.put(layout.container().id(), declared);
+        return declared;
+    }
+
+    private Layout forget(String containerId) {
+        latest.remove(containerId);
+        declarations.remove(containerId);
+        return catalog.forget(containerId);
     }
 
     void onInventoryChange(@Observes InventoryChange change) {
         if (clients.get() == 0) {
             return;
         }
-        if (change instanceof InventoryChange.Added added) {
-            processor.onNext(new FeedEvent.Started(added.container(), Instant.now()));
-        } else if (change instanceof InventoryChange.Removed removed) {
-            processor.onNext(new FeedEvent.Removed(removed.container(), Instant.now()));
+        ContainerInfo container = change.container();
+        synchronized (lock) {
+            if (change instanceof InventoryChange.Removed) {
+                processor.onNext(new FeedEvent.Removed(container, Instant.now(), forget(container.id())));
+                return;
+            }
+            if (change instanceof InventoryChange.Added) {
+                processor.onNext(new FeedEvent.Started(container, Instant.now()));
+            }
+            Layout before = catalog.layout(container.id());
+            Layout layout = catalog.layout(container, store.of(container.id()));
+            if (layout != before) {
+                declareFamilies();
+                processor.onNext(declare(layout));
+            }
         }
     }
 
     /** The events one client asked for, bounded as described above; cancelling releases everything. */
-    public Multi<FeedEvent> subscribe(FeedFilter filter) {
-        return processor
-                .filter(filter::matches)
-                .map(filter::narrow)
+    public Multi<FeedEvent> subscribe(FeedFilter filter, WireFormat format) {
+        Multi<FeedEvent> events = Multi.createFrom().emitter(emitter -> {
+            Cancellable live;
+            synchronized (lock) {
+                if (format == WireFormat.COMPACT) {
+                    emitter.emit(hello(filter));
+                }
+                live = processor.filter(e -> format.carries(e) && filter.matches(e))
+                        .subscribe().with(emitter::emit, emitter::fail, emitter::complete);
+            }
+            emitter.onTermination(live::cancel);
+        });
+        return events
                 .onOverflow().invoke(ignored -> dropped.increment()).buffer(config.sse().buffer())
                 .onFailure(BackPressureFailure.class).invoke(ignored -> overflowed.increment())
                 .onSubscription().invoke(() -> clients.incrementAndGet())
                 .onTermination().invoke(() -> clients.decrementAndGet());
+    }
+
+    /** The current state for one new compact client; refreshed first unless a tick just did it. Under the lock. */
+    private FeedEvent.Hello hello(FeedFilter filter) {
+        if (System.nanoTime() - refreshedAt > config.collectionInterval().toNanos()) {
+            refresh();
+        }
+        List<FeedEvent.Declared> containers = new ArrayList<>();
+        List<FeedEvent.Metrics> values = new ArrayList<>();
+        for (Layout layout : catalog.layouts()) {
+            if (filter.matches(layout.container())) {
+                containers.add(declarations.get(layout.container().id()));
+                FeedEvent.Metrics m = latest.get(layout.container().id());
+                if (m != null && m.layout() == layout) {
+                    values.add(m);
+                }
+            }
+        }
+        return new FeedEvent.Hello(config.collectionInterval().toMillis(), List.copyOf(catalog.families()), containers, values,
+                new Memo());
     }
 
     public int clients() {

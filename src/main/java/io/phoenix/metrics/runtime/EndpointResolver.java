@@ -20,8 +20,12 @@ public final class EndpointResolver {
 
     public static final String CONFIG_KEY = "metrics.runtimes";
 
-    /** Sockets engines create by default, rootful Docker and Podman first; the rootless one comes from XDG_RUNTIME_DIR. */
-    static final List<Path> WELL_KNOWN = List.of(Path.of("/var/run/docker.sock"), Path.of("/run/podman/podman.sock"));
+    /**
+     * Sockets runtimes create by default, rootful Docker and Podman first, then the CRI runtimes of Kubernetes nodes
+     * (containerd, CRI-O); the rootless Podman one comes from XDG_RUNTIME_DIR.
+     */
+    static final List<Path> WELL_KNOWN = List.of(Path.of("/var/run/docker.sock"), Path.of("/run/podman/podman.sock"),
+            Path.of("/run/containerd/containerd.sock"), Path.of("/var/run/crio/crio.sock"));
 
     private final Map<String, String> env;
     private final Predicate<Path> exists;
@@ -61,6 +65,8 @@ public final class EndpointResolver {
         // Environment variables name sockets the user chose on purpose: keep them even if absent, to report them.
         fromEnv("DOCKER_HOST", RuntimeEndpoint.Origin.DOCKER_HOST).ifPresent(candidates::add);
         fromEnv("CONTAINER_HOST", RuntimeEndpoint.Origin.CONTAINER_HOST).ifPresent(candidates::add);
+        // crictl's variable: the CRI socket of a Kubernetes node
+        fromEnv("CONTAINER_RUNTIME_ENDPOINT", RuntimeEndpoint.Origin.CONTAINER_RUNTIME_ENDPOINT).ifPresent(candidates::add);
         List<Path> wellKnown = new ArrayList<>(WELL_KNOWN);
         String xdg = env.get("XDG_RUNTIME_DIR");
         if (xdg != null && !xdg.isBlank()) {

@@ -10,7 +10,7 @@ import java.nio.file.Path;
  */
 public record RuntimeEndpoint(Path socket, Origin origin) {
 
-    public enum Origin { CONFIG, DOCKER_HOST, CONTAINER_HOST, WELL_KNOWN }
+    public enum Origin { CONFIG, DOCKER_HOST, CONTAINER_HOST, CONTAINER_RUNTIME_ENDPOINT, WELL_KNOWN }
 
     public String uri() {
         return "unix://" + socket;

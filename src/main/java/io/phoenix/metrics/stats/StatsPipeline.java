@@ -82,6 +82,11 @@ public class StatsPipeline {
         if (existing != null) {
             return Optional.of(existing);
         }
+        Optional<io.phoenix.metrics.runtime.cri.CriClient> cri = discovery.cri(container.endpoint());
+        if (cri.isPresent()) { // CRI: kernel files by the pid of verbose ContainerStatus, else CRI ContainerStats
+            return Optional.of(sources.computeIfAbsent(container.endpoint(), uri -> cgroup.enabled() ? cgroup.source(uri, store::accept)
+                    : new CriStatsSource(vertx, cri.get(), config.stats().interval(), store::accept)));
+        }
         // Kernel files when metrics.source allows (both engines alike); otherwise the runtime kind decides:
         // Docker streams per container, Podman one libpod stream for all.
         return discovery.runtime(container.endpoint()).map(runtime -> sources.computeIfAbsent(container.endpoint(), uri -> {
@@ -93,6 +98,7 @@ public class StatsPipeline {
                         config.stats().staleAfter());
                 case PODMAN -> new PodmanAllContainersStatsSource(vertx, runtime.client(), runtime.identity().version(),
                         config.stats().interval(), store::accept, REOPEN, config.stats().staleAfter());
+                default -> throw new IllegalStateException(runtime.identity().kind().label() + " is not a Docker API engine");
             };
         }));
     }

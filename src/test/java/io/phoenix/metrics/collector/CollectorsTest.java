@@ -138,7 +138,7 @@ class CollectorsTest {
         var plain = make(InfoCollector::new, Map.of()).collect(snapshot(container(ContainerState.RUNNING, null, Map.of()), null)).get(0);
         assertEquals(withK8s.labels().keySet(), plain.labels().keySet());
         assertEquals(List.of("container_id", "container_name", "image", "runtime", "pod", "namespace", "container",
-                "container_label_team", "container_label_app_kubernetes_io_name"), List.copyOf(withK8s.labels().keySet()));
+                "pod_uid", "container_label_team", "container_label_app_kubernetes_io_name"), List.copyOf(withK8s.labels().keySet()));
         assertEquals("web-0", withK8s.labels().get("pod"));
         assertEquals("shop", withK8s.labels().get("namespace"));
         assertEquals("a\"b", withK8s.labels().get("container_label_team"));

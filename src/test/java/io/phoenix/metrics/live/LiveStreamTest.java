@@ -2,9 +2,11 @@ package io.phoenix.metrics.live;
 
 import io.phoenix.metrics.testing.Engine;
 import io.phoenix.metrics.testing.EngineFixture;
+import io.phoenix.metrics.testing.Scrape;
 import io.phoenix.metrics.testing.SseClient;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -98,6 +100,56 @@ class LiveStreamTest {
             }
             given().get("/api/containers/no-such/stream").then().statusCode(404);
             given().get("/api/stream?runtime=lxc").then().statusCode(400);
+        }
+    }
+
+    /** The compact stream: current state first, then values that decode to what /metrics says; removal by number. */
+    @Test
+    void compactStreamDeclaresOnceThenSendsNumbers() throws Exception {
+        Engine.DOCKER.awaitUp();
+        try (EngineFixture docker = new EngineFixture(Engine.DOCKER)) {
+            String name = EngineFixture.uniqueName("compact");
+            String id = docker.run(name, "sleep", "300");
+            await().atMost(Duration.ofSeconds(10)).until(() -> Scrape.now().value("container_memory_usage_bytes", name).isPresent());
+            try (SseClient sse = new SseClient(root + "api/stream?format=compact&name=" + name + "&metrics=container_memory_,container_status")) {
+                SseClient.Event hello = sse.next(Duration.ofSeconds(3));
+                assertNotNull(hello);
+                assertEquals("hello", hello.name());
+                JsonObject state = hello.data();
+                JsonObject container = state.getJsonArray("containers").getJsonObject(0);
+                assertEquals(1, state.getJsonArray("containers").size(), "the name filter applies");
+                assertEquals(id, container.getString("id"));
+                assertEquals(name, container.getJsonObject("common").getString("container_name"));
+                java.util.Map<Integer, String> families = new java.util.HashMap<>();
+                state.getJsonArray("families").forEach(f -> families.put(((JsonArray) f).getInteger(0), ((JsonArray) f).getString(1)));
+                List<String> series = container.getJsonArray("series").stream()
+                        .map(s -> families.get(((JsonArray) s).getInteger(0))).toList();
+                assertTrue(series.contains("container_memory_usage_bytes") && series.contains("container_status"), series.toString());
+                assertTrue(series.stream().allMatch(n -> n.startsWith("container_memory_") || n.startsWith("container_status")), series.toString());
+
+                SseClient.Event next = sse.next(Duration.ofSeconds(3));
+                while (next != null && !next.name().equals("v")) {
+                    next = sse.next(Duration.ofSeconds(3));
+                }
+                assertNotNull(next, "values within an interval");
+                JsonArray values = next.array();
+                assertEquals(container.getInteger("c"), values.getInteger(0));
+                assertEquals(container.getInteger("l"), values.getInteger(1));
+                assertEquals(series.size(), values.size() - 3, "one number per declared series");
+                double memory = values.getDouble(3 + series.indexOf("container_memory_usage_bytes"));
+                double agent = Scrape.now().value("container_memory_usage_bytes", name).orElseThrow();
+                assertTrue(memory > 0 && memory / agent > 0.5 && memory / agent < 2, "stream " + memory + ", /metrics " + agent);
+                assertEquals(1.0, values.getDouble(3 + series.indexOf("container_status")), "running");
+
+                docker.remove(id);
+                SseClient.Event removed = sse.next(Duration.ofSeconds(5));
+                while (removed != null && !removed.name().equals("removed")) {
+                    removed = sse.next(Duration.ofSeconds(5));
+                }
+                assertNotNull(removed);
+                assertEquals(container.getInteger("c"), removed.data().getInteger("c"));
+            }
+            given().get("/api/stream?format=xml").then().statusCode(400);
         }
     }
 }

@@ -56,6 +56,17 @@ class EndpointResolverTest {
     }
 
     @Test
+    void criSocketsOfKubernetesNodesAreFound() {
+        var containerd = Path.of("/run/containerd/containerd.sock");
+        var crio = Path.of("/var/run/crio/crio.sock");
+        var endpoints = resolver(Map.of("CONTAINER_RUNTIME_ENDPOINT", "unix:///env/cri.sock"), Set.of(containerd, crio), Map.of())
+                .resolve(Optional.empty(), true);
+        assertEquals(List.of("unix:///env/cri.sock", "unix://" + containerd, "unix://" + crio), uris(endpoints));
+        assertEquals(RuntimeEndpoint.Origin.CONTAINER_RUNTIME_ENDPOINT, endpoints.get(0).origin());
+        assertEquals(RuntimeEndpoint.Origin.WELL_KNOWN, endpoints.get(1).origin());
+    }
+
+    @Test
     void wellKnownSocketsAreTakenOnlyWhenPresent() {
         var endpoints = resolver(Map.of(), Set.of(PODMAN), Map.of()).resolve(Optional.empty(), true);
         assertEquals(List.of("unix://" + PODMAN), uris(endpoints));

@@ -112,11 +112,36 @@ public final class HeadlessChromium implements AutoCloseable {
 
     /** Types into the element the CSS selector finds, as a user would (key events, so input handlers fire). */
     public void type(String cssSelector, String text) {
+        call("POST", session + "/element/" + element(cssSelector) + "/value", new JsonObject().put("text", text));
+    }
+
+    /** Clicks the element the CSS selector finds, as a user would (scrolled into view, real mouse events). */
+    public void click(String cssSelector) {
+        call("POST", session + "/element/" + element(cssSelector) + "/click", new JsonObject());
+    }
+
+    /** Reloads the page from its current address. */
+    public void reload() {
+        call("POST", session + "/refresh", new JsonObject());
+    }
+
+    /** Sets the window's outer size in CSS pixels. */
+    public void windowSize(int width, int height) {
+        call("POST", session + "/window/rect", new JsonObject().put("width", width).put("height", height));
+    }
+
+    /** Writes a PNG of the visible part of the page. */
+    public Path screenshot(Path file) throws IOException {
+        String png = call("GET", session + "/screenshot", null).getString("value");
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        return Files.write(file, java.util.Base64.getDecoder().decode(png));
+    }
+
+    private String element(String cssSelector) {
         JsonObject element = call("POST", session + "/element", new JsonObject().put("using", "css selector").put("value", cssSelector))
                 .getJsonObject("value");
         // The W3C element reference key is a fixed constant of the protocol.
-        String id = element.getString("element-6066-11e4-a52e-4f735466cecf");
-        call("POST", session + "/element/" + id + "/value", new JsonObject().put("text", text));
+        return element.getString("element-6066-11e4-a52e-4f735466cecf");
     }
 
     private JsonObject call(String method, String path, JsonObject body) {

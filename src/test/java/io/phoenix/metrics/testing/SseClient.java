@@ -18,7 +18,15 @@ import java.util.concurrent.TimeUnit;
 /** Reads one SSE stream in the background; events are taken with a timeout. */
 public final class SseClient implements AutoCloseable {
 
-    public record Event(String name, JsonObject data) {
+    /** One event; {@link #data()} for JSON objects, {@link #raw()} for anything else (the compact format's arrays). */
+    public record Event(String name, String raw) {
+        public JsonObject data() {
+            return new JsonObject(raw);
+        }
+
+        public io.vertx.core.json.JsonArray array() {
+            return new io.vertx.core.json.JsonArray(raw);
+        }
     }
 
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
@@ -47,7 +55,7 @@ public final class SseClient implements AutoCloseable {
                 } else if (line.startsWith("data:")) {
                     data.append(line.substring(5));
                 } else if (line.isEmpty() && name != null) {
-                    events.add(new Event(name, new JsonObject(data.toString())));
+                    events.add(new Event(name, data.toString()));
                     name = null;
                     data.setLength(0);
                 }
@@ -67,7 +75,7 @@ public final class SseClient implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             Event e = next(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-            if (e != null && e.name().equals(eventName) && containerName.equals(e.data().getString("name"))) {
+            if (e != null && e.name().equals(eventName) && e.raw().startsWith("{") && containerName.equals(e.data().getString("name"))) {
                 return e;
             }
         }

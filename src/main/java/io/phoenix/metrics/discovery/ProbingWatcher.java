@@ -1,0 +1,170 @@
+package io.phoenix.metrics.discovery;
+
+import io.phoenix.metrics.runtime.Backoff;
+import io.phoenix.metrics.runtime.RuntimeClient;
+import io.phoenix.metrics.runtime.RuntimeApiException;
+import io.phoenix.metrics.runtime.RuntimeGuard;
+import io.phoenix.metrics.runtime.RuntimeEndpoint;
+import io.phoenix.metrics.runtime.RuntimeIdentity;
+import io.phoenix.metrics.runtime.RuntimeKind;
+import io.phoenix.metrics.runtime.cri.CriClient;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import org.jboss.logging.Logger;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * One configured socket whose kind is found by asking: the Docker Engine API's {@code GET /version} first (Docker,
+ * Podman), then CRI {@code Version} (containerd, CRI-O). The first that answers decides, once, which watcher follows
+ * the endpoint from then on. A socket that answers neither is {@code failing} with runtime {@code unknown} and is
+ * asked again with backoff; an absent or refusing one is {@code unavailable}.
+ */
+final class ProbingWatcher {
+
+    private static final Logger LOG = Logger.getLogger(ProbingWatcher.class);
+    private static final Duration UNKNOWN_RETRY = Duration.ofSeconds(30);
+
+    private final Vertx vertx;
+    private final RuntimeClient runtimeClient;
+    private final CriClient criClient;
+    private final ContainerInventory inventory;
+    private final Backoff backoff;
+    private final Duration pollInterval;
+
+    private volatile EndpointWatcher engine;
+    private volatile CriWatcher cri;
+    private volatile EndpointStatus status;
+    private volatile int attempt;
+    private volatile boolean stopped;
+
+    ProbingWatcher(Vertx vertx, RuntimeClient runtimeClient, CriClient criClient, ContainerInventory inventory,
+                   Backoff backoff, Duration pollInterval) {
+        this.vertx = vertx;
+        this.runtimeClient = runtimeClient;
+        this.criClient = criClient;
+        this.inventory = inventory;
+        this.backoff = backoff;
+        this.pollInterval = pollInterval;
+        this.status = EndpointStatus.connecting(runtimeClient.endpoint());
+    }
+
+    RuntimeEndpoint endpoint() {
+        return runtimeClient.endpoint();
+    }
+
+    /** The endpoint's one guard, shared by both clients. */
+    RuntimeGuard guard() {
+        return runtimeClient.guard();
+    }
+
+    Optional<RuntimeClient> runtimeClient() {
+        return engine == null ? Optional.empty() : Optional.of(runtimeClient);
+    }
+
+    Optional<CriClient> criClient() {
+        return cri == null ? Optional.empty() : Optional.of(criClient);
+    }
+
+    /** Null until the endpoint has said what it is. */
+    RuntimeIdentity identity() {
+        return engine != null ? engine.identity() : cri != null ? cri.identity() : null;
+    }
+
+    EndpointStatus status() {
+        return engine != null ? engine.status() : cri != null ? cri.status() : status;
+    }
+
+    Uni<Boolean> start() {
+        return probe();
+    }
+
+    private Uni<Boolean> probe() {
+        if (stopped) {
+            return Uni.createFrom().item(false);
+        }
+        return runtimeClient.version()
+                .chain(identity -> {
+                    LOG.debugf("%s speaks the Docker Engine API", endpoint().uri());
+                    criClient.close();
+                    engine = new EndpointWatcher(vertx, runtimeClient, inventory, backoff);
+                    return engine.start();
+                })
+                .onFailure().recoverWithUni(httpError -> criClient.version()
+                        .chain(identity -> {
+                            LOG.debugf("%s speaks CRI", endpoint().uri());
+                            runtimeClient.close();
+                            cri = new CriWatcher(vertx, criClient, inventory, backoff, pollInterval);
+                            return cri.start();
+                        })
+                        .onFailure().recoverWithItem(criError -> neither(httpError, criError)));
+    }
+
+    /** Absent or refusing: unavailable. Something answered, but neither protocol: failing, runtime unknown. */
+    private boolean neither(Throwable httpError, Throwable criError) {
+        boolean circuitOpen = httpError instanceof RuntimeApiException.CircuitOpen && criError instanceof RuntimeApiException.CircuitOpen;
+        // Unknown when something accepted the HTTP request and sent back what is not HTTP, and CRI failed too; an
+        // engine that was merely slow, absent or refusing is not.
+        boolean answered = Files.exists(endpoint().socket()) && !timedOut(httpError) && !refusedOrMissing(httpError);
+        Instant now = Instant.now();
+        synchronized (this) {
+            if (answered) {
+                String message = "answers neither the Docker Engine API (" + httpError.getMessage() + ") nor CRI ("
+                        + criError.getMessage() + ")";
+                if (status.state() != EndpointState.FAILING) {
+                    LOG.warnf("%s: unknown runtime: %s", endpoint().uri(), message);
+                }
+                status = status.withIdentity(new RuntimeIdentity(RuntimeKind.UNKNOWN, null, null))
+                        .withState(EndpointState.FAILING, now).withError(message, now);
+            } else if (!circuitOpen) {
+                if (status.state() != EndpointState.UNAVAILABLE) {
+                    LOG.warnf("%s: unavailable: %s", endpoint().uri(), httpError.getMessage());
+                }
+                status = status.withState(EndpointState.UNAVAILABLE, now).withError(httpError.getMessage(), now);
+            }
+        }
+        if (!stopped) {
+            // Something that answers garbage will not change soon: ask it rarely, so it cannot fill the log.
+            long delay = answered ? Math.max(UNKNOWN_RETRY.toMillis(), backoff.delay(attempt).toMillis())
+                    : backoff.delay(attempt).toMillis();
+            attempt++;
+            vertx.setTimer(delay, id -> probe().subscribe().with(ignored -> { }));
+        }
+        return false;
+    }
+
+    private static boolean refusedOrMissing(Throwable error) {
+        Throwable cause = error.getCause();
+        String message = cause == null || cause.getMessage() == null ? "" : cause.getMessage();
+        return error instanceof RuntimeApiException.CircuitOpen || cause instanceof java.net.ConnectException
+                || cause instanceof java.nio.file.NoSuchFileException || cause instanceof java.io.FileNotFoundException
+                || cause instanceof java.nio.file.AccessDeniedException || message.contains("refused")
+                || message.contains("No such file") || message.contains("Permission denied")
+                || cause instanceof io.netty.channel.ConnectTimeoutException;
+    }
+
+    private static boolean timedOut(Throwable error) {
+        return error.getCause() instanceof org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException
+                || error.getCause() instanceof io.grpc.StatusRuntimeException grpc
+                && grpc.getStatus().getCode() == io.grpc.Status.Code.DEADLINE_EXCEEDED;
+    }
+
+    Uni<Void> resync() {
+        return engine != null ? engine.resync() : cri != null ? cri.resync() : Uni.createFrom().voidItem();
+    }
+
+    void stop() {
+        stopped = true;
+        if (engine != null) {
+            engine.stop();
+        } else if (cri != null) {
+            cri.stop();
+        } else {
+            runtimeClient.close();
+            criClient.close();
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package io.phoenix.metrics.live;
+
+import java.util.Locale;
+
+/** The two shapes of the live stream. */
+public enum WireFormat {
+    /** One self-describing JSON object per event: every value with its name, help, type, unit and labels. */
+    JSON,
+    /** Families and container layouts declared once, then values as bare numbers (see {@link CompactFormat}). */
+    COMPACT;
+
+    /** @throws IllegalArgumentException for anything but json or compact (null or blank is json) */
+    public static WireFormat of(String text) {
+        return text == null || text.isBlank() ? JSON : valueOf(text.trim().toUpperCase(Locale.ROOT));
+    }
+
+    boolean carries(FeedEvent event) {
+        if (event instanceof FeedEvent.Metrics) {
+            return true;
+        }
+        if (event instanceof FeedEvent.Removed removed) {
+            return this == JSON || removed.layout() != null;
+        }
+        return (this == JSON) == (event instanceof FeedEvent.Started);
+    }
+}
