@@ -28,6 +28,7 @@ final class HostileEngine implements AutoCloseable {
     /** One container id per engine: ids are global in the inventory, as they are on a real host. */
     final String container;
     static final long GIGABYTE = 1L << 30;
+    private static final String HEALTHY_STATS = recordedStats();
     private static final Buffer FILLER = Buffer.buffer("a".repeat(64 * 1024));
 
     private final Vertx vertx;
@@ -112,10 +113,14 @@ final class HostileEngine implements AutoCloseable {
                 if (path.equals("/containers/" + container + "/json")) {
                     inspects.incrementAndGet();
                     socket.end(inspect());
-                } else if (path.equals("/containers/" + container + "/stats")) {
+                } else if (path.equals("/containers/" + container + "/stats") && mode == Mode.STATS_1GB) {
                     socket.write(head("chunked"));
                     socket.write(chunk(Buffer.buffer("{\"read\":\"")));
                     endless(socket, 0);
+                } else if (path.equals("/containers/" + container + "/stats")) {
+                    // Only the 1 GB case's stats are hostile: the other engines' containers have ordinary ones.
+                    socket.write(head("chunked"));
+                    healthyStats(socket);
                 } else {
                     socket.end(Buffer.buffer(status(404, "{\"message\":\"no such container\"}")));
                 }
@@ -202,12 +207,29 @@ final class HostileEngine implements AutoCloseable {
         vertx.runOnContext(v -> endless(socket, sent + FILLER.length()));
     }
 
+    /** A recorded Docker stats object once a second, as an engine sends them, while the connection is open. */
+    private void healthyStats(NetSocket socket) {
+        if (!open.contains(socket)) {
+            return;
+        }
+        socket.write(chunk(Buffer.buffer(HEALTHY_STATS + "\n")));
+        vertx.setTimer(1000, t -> healthyStats(socket));
+    }
+
     private void drip(NetSocket socket, Buffer answer, int at) {
         if (at >= answer.length() || !open.contains(socket) || !armed) {
             return;
         }
         socket.write(answer.getBuffer(at, at + 1));
         vertx.setTimer(1000, t -> drip(socket, answer, at + 1));
+    }
+
+    private static String recordedStats() {
+        try (var in = HostileEngine.class.getResourceAsStream("/engine/docker-stats-v2.json")) {
+            return new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8)).encode();
+        } catch (java.io.IOException | NullPointerException e) {
+            throw new IllegalStateException("recorded stats missing", e);
+        }
     }
 
     private static String whole(String json) {
