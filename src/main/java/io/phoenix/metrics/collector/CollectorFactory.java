@@ -20,6 +20,8 @@ public final class CollectorFactory {
             new CollectorType("memory", true, MemoryCollector::new),
             new CollectorType("network", true, NetworkCollector::new),
             new CollectorType("disk", true, DiskCollector::new),
+            new CollectorType("pressure", true, PressureCollector::new),
+            new CollectorType("oom", true, OomCollector::new),
             new CollectorType("lifecycle", true, LifecycleCollector::new),
             new CollectorType("info", true, InfoCollector::new),
             new CollectorType("system", true, SystemCollector::new));

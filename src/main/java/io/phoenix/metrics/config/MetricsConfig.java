@@ -1,5 +1,6 @@
 package io.phoenix.metrics.config;
 
+import io.phoenix.metrics.output.remotewrite.RemoteWriteConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -168,6 +169,9 @@ public interface MetricsConfig {
         @WithDefault("0.75")
         double circuitFailureRatio();
     }
+
+    /** Pushing to a remote-write receiver ({@code metrics.remote-write.*}, off by default). */
+    RemoteWriteConfig remoteWrite();
 
     Health health();
 

@@ -17,6 +17,8 @@ import java.util.Map;
  * @param pid        host PID of the container's init process while it runs (finds its cgroup); null otherwise
  * @param endpoint   the socket URI of the engine that runs it
  * @param exitReason why it last exited as the runtime says it (CRI: Completed, Error, OOMKilled); null if unknown
+ * @param oomKilled  the engine's word that the last exit was an OOM kill ({@code State.OOMKilled}); null if unknown
+ * @param memoryLimit the configured memory limit in bytes ({@code HostConfig.Memory}), 0 for none; null if unknown
  */
 public record ContainerInfo(
         String id,
@@ -33,18 +35,28 @@ public record ContainerInfo(
         Integer pid,
         RuntimeKind runtime,
         String endpoint,
-        String exitReason) {
+        String exitReason,
+        Boolean oomKilled,
+        Long memoryLimit) {
 
     public ContainerInfo {
         labels = Map.copyOf(labels);
     }
 
-    /** Without an exit reason (the Docker API has none beyond the code). */
+    /** Without an exit reason, OOM state or configured limit (the engines' inspect parser passes them all). */
     public ContainerInfo(String id, String name, String image, Map<String, String> labels, ContainerState state,
                          Instant created, Instant startedAt, Instant finishedAt, int restartCount, Integer exitCode,
                          HealthStatus health, Integer pid, RuntimeKind runtime, String endpoint) {
         this(id, name, image, labels, state, created, startedAt, finishedAt, restartCount, exitCode, health, pid, runtime,
-                endpoint, null);
+                endpoint, null, null, null);
+    }
+
+    /** With an exit reason only (CRI). */
+    public ContainerInfo(String id, String name, String image, Map<String, String> labels, ContainerState state,
+                         Instant created, Instant startedAt, Instant finishedAt, int restartCount, Integer exitCode,
+                         HealthStatus health, Integer pid, RuntimeKind runtime, String endpoint, String exitReason) {
+        this(id, name, image, labels, state, created, startedAt, finishedAt, restartCount, exitCode, health, pid, runtime,
+                endpoint, exitReason, null, null);
     }
 
     /** The 12-character id Docker's CLI shows and the metrics label carries. */

@@ -22,6 +22,8 @@ public class ContainerInventory {
 
     @Inject
     Event<InventoryChange> changes;
+    @Inject
+    Event<OomReported> ooms;
 
     public void put(ContainerInfo container) {
         ContainerInfo previous = containers.put(container.id(), container);
@@ -36,6 +38,14 @@ public class ContainerInventory {
         ContainerInfo removed = containers.remove(id);
         if (removed != null) {
             changes.fire(new InventoryChange.Removed(removed));
+        }
+    }
+
+    /** An engine reported an OOM kill in a container; unknown containers are left out (nothing to name them by). */
+    public void oomReported(String id, long timeNano) {
+        ContainerInfo container = containers.get(id);
+        if (container != null) {
+            ooms.fire(new OomReported(container, timeNano));
         }
     }
 

@@ -53,7 +53,19 @@ public final class ContainerParser {
                 HealthStatus.parse(string(health, "Status")),
                 pid == null || pid <= 0 ? null : pid,
                 runtime,
-                endpoint);
+                endpoint,
+                null,
+                state == null || !(state.getValue("OOMKilled") instanceof Boolean killed) ? null : killed,
+                memoryLimit(object(inspect, "HostConfig")));
+    }
+
+    /** HostConfig.Memory: 0 (or absent in a HostConfig that is there) means no limit. */
+    private static Long memoryLimit(JsonObject hostConfig) {
+        if (hostConfig == null) {
+            return null;
+        }
+        Object value = hostConfig.getValue("Memory");
+        return value instanceof Number n ? Long.valueOf(Math.max(0, n.longValue())) : value == null ? Long.valueOf(0) : null;
     }
 
     /**

@@ -140,6 +140,9 @@ final class EndpointWatcher {
                 lastEventNanos = event.timeNano();
             }
             status.update(s -> s.withLastEvent(Instant.now()));
+            if ("oom".equals(event.action())) {
+                inventory.oomReported(event.containerId(), event.timeNano());
+            }
             RuntimeEvent.Reaction reaction = event.reaction();
             if (reaction instanceof RuntimeEvent.Refresh refresh) {
                 inspect(refresh.containerId()).subscribe().with(ignored -> { }, this::refused);

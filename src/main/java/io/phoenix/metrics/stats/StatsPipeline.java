@@ -20,6 +20,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * Starts and stops stats streams as the inventory changes: a running (or paused) container is tracked by its
@@ -48,6 +49,8 @@ public class StatsPipeline {
     /** metrics.source: whether numbers come from the kernel's cgroup files instead of the runtime APIs. */
     @Inject
     CgroupSampler cgroup;
+    @Inject
+    EffectiveLimit limits;
 
     private final Map<String, StatsSource> sources = new ConcurrentHashMap<>();
 
@@ -98,13 +101,14 @@ public class StatsPipeline {
         // Docker streams per container, Podman one libpod stream for all.
         return discovery.runtime(container.endpoint()).map(runtime -> sources.computeIfAbsent(container.endpoint(), uri -> {
             if (cgroup.enabled()) {
-                return cgroup.source(uri, store::accept);
+                return cgroup.source(uri, sample -> store.accept(limits.fromKernel(sample)));
             }
+            Consumer<StatsSample> sink = sample -> store.accept(limits.fromEngine(sample));
             return switch (runtime.identity().kind()) {
-                case DOCKER -> new DockerPerContainerStatsSource(vertx, runtime.client(), store::accept, REOPEN,
+                case DOCKER -> new DockerPerContainerStatsSource(vertx, runtime.client(), sink, REOPEN,
                         config.stats().staleAfter());
                 case PODMAN -> new PodmanAllContainersStatsSource(vertx, runtime.client(), runtime.identity().version(),
-                        config.stats().interval(), store::accept, REOPEN, config.stats().staleAfter());
+                        config.stats().interval(), sink, REOPEN, config.stats().staleAfter());
                 default -> throw new IllegalStateException(runtime.identity().kind().label() + " is not a Docker API engine");
             };
         }));

@@ -16,11 +16,23 @@ public record StatsSample(
         Memory memory,
         Long pids,
         List<Network> networks,
-        List<Disk> disks) {
+        List<Disk> disks,
+        Pressure pressure,
+        MemoryEvents memoryEvents) {
 
     public StatsSample {
         networks = networks == null ? List.of() : List.copyOf(networks);
         disks = disks == null ? List.of() : List.copyOf(disks);
+    }
+
+    /** A sample without pressure or memory events (the engines' APIs report neither). */
+    public StatsSample(String containerId, Instant readAt, Cpu cpu, Memory memory, Long pids, List<Network> networks,
+                       List<Disk> disks) {
+        this(containerId, readAt, cpu, memory, pids, networks, disks, null, null);
+    }
+
+    public StatsSample withMemory(Memory replaced) {
+        return new StatsSample(containerId, readAt, cpu, replaced, pids, networks, disks, pressure, memoryEvents);
     }
 
     /**
@@ -37,10 +49,16 @@ public record StatsSample(
 
     /**
      * @param usage        bytes charged to the container, page cache included (what cAdvisor calls usage)
-     * @param limit        null when the source reports none
+     * @param limit        the effective limit once {@link EffectiveLimit} has seen the sample: the cgroup's limit or
+     *                     the host's memory, whichever is lower; as a source reads it, null when it reports none
      * @param inactiveFile reclaimable page cache; null when the source does not report it
+     * @param specLimit    the configured limit, 0 for none; null when the source cannot tell (the engines' stats)
      */
-    public record Memory(long usage, Long limit, Long inactiveFile) {
+    public record Memory(long usage, Long limit, Long inactiveFile, Long specLimit) {
+
+        public Memory(long usage, Long limit, Long inactiveFile) {
+            this(usage, limit, inactiveFile, null);
+        }
 
         /** usage − inactive_file, the figure the kernel's OOM killer effectively works against; null if unknown. */
         public Long workingSet() {

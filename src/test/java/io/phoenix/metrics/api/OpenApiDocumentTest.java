@@ -24,7 +24,8 @@ class OpenApiDocumentTest {
                 .header("Content-Type", startsWith("application/yaml"))
                 .body(containsString("openapi: 3.0")).extract().asString();
         List<String> paths = new ArrayList<>(List.of("/metrics"));
-        for (Class<?> resource : List.of(RuntimesResource.class, ContainersResource.class, CollectorsResource.class, StreamResource.class)) {
+        for (Class<?> resource : List.of(RuntimesResource.class, ContainersResource.class, CollectorsResource.class, StreamResource.class,
+                OutputsResource.class)) {
             String base = resource.getAnnotation(Path.class).value();
             for (Method method : resource.getDeclaredMethods()) {
                 if (method.isAnnotationPresent(GET.class)) {
@@ -33,7 +34,7 @@ class OpenApiDocumentTest {
                 }
             }
         }
-        assertTrue(paths.size() >= 9, paths.toString());
+        assertTrue(paths.size() >= 10, paths.toString());
         for (String path : paths) {
             assertTrue(document.contains("\n  " + path + ":\n"), "not documented: " + path);
         }

@@ -23,7 +23,7 @@ import java.util.Properties;
 public record GoldenCase(String name, Path dir, Properties properties) {
 
     public static final String EXPECTED = "expected.txt";
-    private static final List<String> DEFAULT_COLLECTORS = List.of("cpu", "memory", "network", "disk", "lifecycle", "info");
+    private static final List<String> DEFAULT_COLLECTORS = List.of("cpu", "memory", "network", "disk", "pressure", "oom", "lifecycle", "info");
 
     public static GoldenCase load(Path dir) {
         Properties p = new Properties();

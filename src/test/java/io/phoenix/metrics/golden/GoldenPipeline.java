@@ -15,6 +15,7 @@ import io.phoenix.metrics.runtime.JsonObjectFramer;
 import io.phoenix.metrics.runtime.RuntimeIdentity;
 import io.phoenix.metrics.runtime.RuntimeKind;
 import io.phoenix.metrics.stats.DockerStatsParser;
+import io.phoenix.metrics.stats.EffectiveLimit;
 import io.phoenix.metrics.stats.PodmanStatsParser;
 import io.phoenix.metrics.stats.SampleStore;
 import io.phoenix.metrics.stats.cgroup.CgroupReading;
@@ -69,7 +70,9 @@ public final class GoldenPipeline {
     private static void feed(GoldenCase c, RuntimeIdentity engine, ContainerInfo container, SampleStore samples) throws Exception {
         if (c.source().equals("cgroup")) {
             if (container.pid() != null) {
-                samples.accept(CgroupReading.read(c.cgroupTree(), container.id(), container.pid(), c.includeLoopback(), c.now()));
+                long host = EffectiveLimit.read(c.cgroupTree().resolve("proc").resolve("meminfo")); // 0: the tree has none
+                samples.accept(EffectiveLimit.fromKernel(CgroupReading.read(c.cgroupTree(), container.id(), container.pid(),
+                        c.includeLoopback(), c.now()), host > 0 ? host : null));
             }
             return;
         }
@@ -77,9 +80,10 @@ public final class GoldenPipeline {
         for (byte[] payload : c.stats()) {
             for (JsonObject object : new JsonObjectFramer().feed(Buffer.buffer(payload))) {
                 if (engine.kind() == RuntimeKind.PODMAN) {
-                    PodmanStatsParser.parse(object, swapped).forEach(samples::accept);
+                    // the recording host's memory is not known: the engine's limit stands, as the pipeline keeps it
+                    PodmanStatsParser.parse(object, swapped).forEach(s -> samples.accept(EffectiveLimit.fromEngine(s, null)));
                 } else if (!DockerStatsParser.isStoppedMarker(object)) {
-                    samples.accept(DockerStatsParser.parse(container.id(), object)); // Docker's stream is per container
+                    samples.accept(EffectiveLimit.fromEngine(DockerStatsParser.parse(container.id(), object), null)); // per container
                 }
             }
         }

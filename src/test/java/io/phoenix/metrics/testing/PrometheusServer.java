@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -33,12 +34,14 @@ public final class PrometheusServer implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
 
     private final Path dir;
-    private final Process process;
+    private final List<String> command;
+    private Process process;
     private final String base;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(REQUEST_TIMEOUT).build();
 
-    private PrometheusServer(Path dir, Process process, int port) {
+    private PrometheusServer(Path dir, List<String> command, Process process, int port) {
         this.dir = dir;
+        this.command = command;
         this.process = process;
         this.base = "http://127.0.0.1:" + port;
     }
@@ -48,11 +51,21 @@ public final class PrometheusServer implements AutoCloseable {
      * says it is ready. The free port is picked before Prometheus binds it, so a lost race is retried.
      */
     public static PrometheusServer start(Map<String, URI> jobs) throws IOException, InterruptedException {
-        return start(jobs, Map.of());
+        return start(jobs, Map.of(), List.of());
     }
 
     /** As {@link #start(Map)}, with labels on every target (as relabelling sets {@code node} in Kubernetes). */
     public static PrometheusServer start(Map<String, URI> jobs, Map<String, String> targetLabels)
+            throws IOException, InterruptedException {
+        return start(jobs, targetLabels, List.of());
+    }
+
+    /** A server that scrapes nothing and accepts remote-write on {@link #writeUrl()}. */
+    public static PrometheusServer startReceiver() throws IOException, InterruptedException {
+        return start(Map.of(), Map.of(), List.of("--web.enable-remote-write-receiver"));
+    }
+
+    private static PrometheusServer start(Map<String, URI> jobs, Map<String, String> targetLabels, List<String> flags)
             throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("phoenix-prometheus-");
         try {
@@ -60,15 +73,13 @@ public final class PrometheusServer implements AutoCloseable {
             Files.writeString(config, config(jobs, targetLabels));
             for (int attempt = 1; ; attempt++) {
                 int port = freeLoopbackPort();
-                Process process = new ProcessBuilder("prometheus",
+                List<String> command = new java.util.ArrayList<>(List.of("prometheus",
                         "--config.file=" + config,
                         "--storage.tsdb.path=" + dir.resolve("data"),
                         "--storage.tsdb.retention.time=15m",
-                        "--web.listen-address=127.0.0.1:" + port)
-                        .redirectErrorStream(true)
-                        .redirectOutput(dir.resolve("prometheus.log").toFile())
-                        .start();
-                PrometheusServer server = new PrometheusServer(dir, process, port);
+                        "--web.listen-address=127.0.0.1:" + port));
+                command.addAll(flags);
+                PrometheusServer server = new PrometheusServer(dir, command, launch(command, dir), port);
                 if (server.awaitReady()) {
                     return server;
                 }
@@ -84,6 +95,31 @@ public final class PrometheusServer implements AutoCloseable {
         }
     }
 
+    private static Process launch(List<String> command, Path dir) throws IOException {
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("prometheus.log").toFile()))
+                .start();
+    }
+
+    /** Where remote-write goes (only served by {@link #startReceiver()}). */
+    public String writeUrl() {
+        return base + "/api/v1/write";
+    }
+
+    /** Stops the server (as {@link #close()} does) but keeps its data directory and port for {@link #restart()}. */
+    public void pause() throws InterruptedException {
+        stop();
+    }
+
+    /** Starts it again, same port, same data directory (its WAL replayed); returns once it is ready. */
+    public void restart() throws IOException, InterruptedException {
+        process = launch(command, dir);
+        if (!awaitReady()) {
+            throw new IllegalStateException("prometheus did not come back:\n" + log());
+        }
+    }
+
     private static String config(Map<String, URI> jobs, Map<String, String> targetLabels) {
         StringBuilder yaml = new StringBuilder("""
                 global:
@@ -91,6 +127,9 @@ public final class PrometheusServer implements AutoCloseable {
                   scrape_timeout: 1s
                 scrape_configs:
                 """);
+        if (jobs.isEmpty()) {
+            return yaml.append("  []\n").toString();
+        }
         jobs.forEach((job, url) -> yaml.append("  - job_name: '").append(job).append("'\n")
                 .append("    metrics_path: '").append(url.getPath()).append("'\n")
                 .append("    static_configs:\n")

@@ -21,11 +21,13 @@ import static io.phoenix.metrics.stats.cgroup.KernelFormats.boxed;
  * blkio.throttle.io_serviced, cgroup.procs, /proc/PID/net/dev; v2: cpu.stat, memory.current, memory.max,
  * memory.stat, pids.current, io.stat, /proc/PID/net/dev, plus cgroup.procs when there is no io.stat; no net/dev for a
  * container in the host's network namespace), and one more for a moment while the per-process I/O fallback reads
- * each /proc/PID/io: {@value #BUDGET} in all. The sampler holds one more, /proc/stat, for all containers.
+ * each /proc/PID/io: {@value #BUDGET} in all. The sampler holds one more, /proc/stat, for all containers. Among
+ * them, the pressure files ({@link PressureFiles}: 3 where the kernel has PSI) and the memory event counters
+ * ({@link MemoryEventFiles}: memory.oom_control and memory.failcnt on v1, memory.events on v2).
  */
 final class ContainerReader implements AutoCloseable {
 
-    static final int MAX_HELD = 11;
+    static final int MAX_HELD = 11 + PressureFiles.FILES + MemoryEventFiles.MAX_FILES;
     static final int BUDGET = MAX_HELD + 1;
 
     /** A cgroup found from the PID that does not name the container: not read, rather than read someone else's. */
@@ -43,11 +45,14 @@ final class ContainerReader implements AutoCloseable {
     private final KernelFile pidsCurrent;
     private final DiskReader disk;
     private final NetworkReader network;
+    private final PressureFiles pressure;
+    private final MemoryEventFiles memoryEvents;
     /** Scratch for keyed reads, shared by the readers (one container is read at a time). */
     private final long[] values = new long[8];
 
     private ContainerReader(String containerId, int pid, CgroupFiles files, CpuReader cpu, MemoryReader memory,
-                            KernelFile pidsCurrent, DiskReader disk, NetworkReader network) {
+                            KernelFile pidsCurrent, DiskReader disk, NetworkReader network, PressureFiles pressure,
+                            MemoryEventFiles memoryEvents) {
         this.containerId = containerId;
         this.pid = pid;
         this.files = files;
@@ -56,6 +61,8 @@ final class ContainerReader implements AutoCloseable {
         this.pidsCurrent = pidsCurrent;
         this.disk = disk;
         this.network = network;
+        this.pressure = pressure;
+        this.memoryEvents = memoryEvents;
     }
 
     /**
@@ -75,12 +82,17 @@ final class ContainerReader implements AutoCloseable {
             MemoryReader memory = MemoryReader.open(dirs, files);
             KernelFile pids = files.hold(dirs.pids() != null ? dirs.pids() : dirs.unified(), "pids.current", false);
             DiskReader disk = DiskReader.open(dirs, files, procRoot);
+            MemoryEventFiles memoryEvents = MemoryEventFiles.open(dirs.memory() != null ? dirs.memory()
+                    : memory != null && memory.v2() ? dirs.unified() : null, dirs.memory() == null, files);
+            // On hybrid hosts only pressure comes from the unified directory: it must name the container by itself.
+            Path unified = dirs.unified();
+            PressureFiles pressure = PressureFiles.open(unified != null && unified.toString().contains(containerId) ? unified : null, files);
             if ((cpu == null || !cpu.accounts()) && (memory == null || !memory.accounts())) {
                 throw new IOException("no cpu or memory accounting for PID " + pid + " under " + layout);
             }
             files.checkNames(containerId, pid);
             NetworkReader network = NetworkReader.open(procRoot, procDir, files, includeLoopback);
-            return new ContainerReader(containerId, pid, files, cpu, memory, pids, disk, network);
+            return new ContainerReader(containerId, pid, files, cpu, memory, pids, disk, network, pressure, memoryEvents);
         } catch (IOException | RuntimeException e) {
             files.close();
             throw e;
@@ -119,7 +131,9 @@ final class ContainerReader implements AutoCloseable {
                 memory == null ? null : memory.read(s, values),
                 pidsCurrent == null ? null : boxed(pidsCurrent.into(s).single()),
                 network == null ? List.of() : network.read(s),
-                disk.read(s, values));
+                disk.read(s, values),
+                pressure == null ? null : pressure.read(s),
+                memoryEvents == null ? null : memoryEvents.read(s));
     }
 
     @Override

@@ -61,7 +61,7 @@ class CgroupTreesTest {
         assertEquals(2, host.cpu[1]);
 
         try (ContainerReader reader = host.open(HYBRID_ID, 13228, false)) {
-            assertEquals(11, reader.openFiles());
+            assertEquals(16, reader.openFiles(), "11, the three pressure files, memory.oom_control and memory.failcnt");
             StatsSample s = host.read(reader);
             assertEquals(HYBRID_ID, s.containerId());
             // cpuacct.usage, not unified cpu.stat's usage_usec 2540268
@@ -82,7 +82,7 @@ class CgroupTreesTest {
         assertEquals((201642L + 12382 + 365934 + 696 + 223) * 10_000_000L, host.cpu[0]);
 
         try (ContainerReader reader = host.open(V1_ID, 23240, false)) {
-            assertEquals(11, reader.openFiles());
+            assertEquals(13, reader.openFiles(), "11, memory.oom_control and memory.failcnt; no unified hierarchy, no pressure");
             StatsSample s = host.read(reader);
             assertEquals(new StatsSample.Cpu(2564157053L, 2_530_000_000L, 20_000_000L, host.cpu[0], 2, 51L, 51L, 2458432293L), s.cpu());
             assertEquals(new StatsSample.Memory(7090176, 67108864L, 2097152L), s.memory());
@@ -102,7 +102,7 @@ class CgroupTreesTest {
         assertEquals(4, host.cpu[1]);
 
         try (ContainerReader reader = host.open(V2_DOCKER_ID, 2301, false)) {
-            assertEquals(7, reader.openFiles());
+            assertEquals(11, reader.openFiles(), "7, the three pressure files and memory.events");
             StatsSample s = host.read(reader);
             assertEquals(new StatsSample.Cpu(5_123_456_000L, 4_100_000_000L, 1_023_456_000L, host.cpu[0], 4, 1200L, 37L, 2_345_678_000L), s.cpu());
             assertEquals(new StatsSample.Memory(153092096, 268435456L, 31457280L), s.memory());
@@ -119,7 +119,7 @@ class CgroupTreesTest {
     void v2PodmanContainerWithoutLimitThrottlingOrIoStat() throws Exception {
         Host host = new Host("v2");
         try (ContainerReader reader = host.open(V2_PODMAN_ID, 4711, true)) {
-            assertEquals(7, reader.openFiles());
+            assertEquals(11, reader.openFiles(), "7, the three pressure files and memory.events");
             StatsSample s = host.read(reader);
             assertEquals(new StatsSample.Cpu(987_654_000L, 900_000_000L, 87_654_000L, host.cpu[0], 4, null, null, null), s.cpu());
             assertNull(s.memory().limit(), "memory.max \"max\" is no limit");
