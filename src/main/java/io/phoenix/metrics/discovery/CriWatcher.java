@@ -73,6 +73,11 @@ final class CriWatcher {
         return identity;
     }
 
+    /** Told of every input over a cap on this endpoint, wherever it was found. */
+    void tooLarge(io.phoenix.metrics.runtime.RuntimeApiException.TooLarge error) {
+        status.tooLarge(error);
+    }
+
     EndpointStatus status() {
         return status.current().withContainerCount(inventory.onEndpoint(endpointUri).size());
     }

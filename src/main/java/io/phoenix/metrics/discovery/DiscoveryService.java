@@ -103,8 +103,16 @@ public class DiscoveryService {
         return new ProbingWatcher(vertx, client, cri, inventory, backoff, config.cri().pollInterval());
     }
 
+    /** An input over a cap marks its endpoint failing, wherever it was found (stats streams too). */
+    private void markTooLarge(RuntimeEndpoint endpoint, RuntimeApiException error) {
+        if (error instanceof RuntimeApiException.TooLarge tooLarge) {
+            watchers.stream().filter(w -> w.endpoint().uri().equals(endpoint.uri())).forEach(w -> w.tooLarge(tooLarge));
+        }
+    }
+
     /** Failed requests and streams per endpoint and kind (unavailable, protocol, circuit_open). */
     private void countError(RuntimeEndpoint endpoint, RuntimeApiException error) {
+        markTooLarge(endpoint, error);
         String kind = error.getClass().getSimpleName().replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
         Counter.builder("phoenix_runtime_errors").description("Failed requests and streams to a runtime endpoint, by kind.")
                 .tag("endpoint", endpoint.uri()).tag("kind", kind).register(meters).increment();

@@ -46,6 +46,7 @@ final class EndpointWatcher {
 
     private final Map<String, Long> generations = new ConcurrentHashMap<>();
     private final ListReconcile reconcile = new ListReconcile();
+    private final InspectCoalescer inspects = new InspectCoalescer();
 
     private final StatusRecorder status;
     private volatile RuntimeIdentity identity;
@@ -144,7 +145,7 @@ final class EndpointWatcher {
             }
             RuntimeEvent.Reaction reaction = event.reaction();
             if (reaction instanceof RuntimeEvent.Refresh refresh) {
-                refresh(refresh.containerId()).subscribe().with(ignored -> { });
+                inspect(refresh.containerId()).subscribe().with(ignored -> { }, this::refused);
             } else if (reaction instanceof RuntimeEvent.Remove remove) {
                 removed(remove.containerId());
             }
@@ -174,7 +175,8 @@ final class EndpointWatcher {
 
     /** Periodic full list; skipped while disconnected because the reconnect path lists anyway. */
     Uni<Void> resync() {
-        if (stopped || status.current().state() != EndpointState.UP) {
+        status.flush();
+        if (stopped || status.current().state() != EndpointState.UP && !status.isCapped()) {
             return Uni.createFrom().voidItem();
         }
         return listAll()
@@ -187,14 +189,27 @@ final class EndpointWatcher {
     private Uni<Void> listAll() {
         return client.listContainers().chain(list -> Multi.createFrom()
                 .iterable(reconcile.toInspect(list, inventory.onEndpoint(endpointUri), id -> inventory.get(id).isPresent()))
-                .onItem().transformToUni(this::refresh).merge(INSPECT_CONCURRENCY)
+                .onItem().transformToUni(id -> inspect(id).onFailure().invoke(this::refused).onFailure().recoverWithNull())
+                .merge(INSPECT_CONCURRENCY)
                 .collect().last()
                 .replaceWithVoid());
     }
 
-    /** Inspects one container and applies the answer unless a newer inspect or a removal overtook it. */
-    private Uni<Void> refresh(String id) {
-        return refresh(id, 0);
+    /** Inspects one container, coalesced with other requests for it; applied unless a removal overtook it. */
+    private Uni<Void> inspect(String id) {
+        return inspects.submit(id, () -> refresh(id, 0));
+    }
+
+    /** An inspect the coalescer would not take (over a cap): counted; the resync asks again. */
+    private void refused(Throwable error) {
+        if (error instanceof RuntimeApiException runtimeError) {
+            client.report(runtimeError);
+        }
+    }
+
+    /** Told of every input over a cap on this endpoint, wherever it was found. */
+    void tooLarge(RuntimeApiException.TooLarge error) {
+        status.tooLarge(error);
     }
 
     private Uni<Void> refresh(String id, int attempt) {
@@ -203,7 +218,11 @@ final class EndpointWatcher {
         return client.inspect(id)
                 .invoke(json -> {
                     if (isCurrent(id, generation)) {
-                        inventory.put(ContainerParser.fromInspect(json, engine.kind(), endpointUri));
+                        ContainerCaps.Trimmed trimmed = ContainerCaps.trim(ContainerParser.fromInspect(json, engine.kind(), endpointUri));
+                        inventory.put(trimmed.container());
+                        if (trimmed.cut() != null) {
+                            client.report(trimmed.cut());
+                        }
                     }
                 })
                 .replaceWithVoid()
@@ -233,12 +252,12 @@ final class EndpointWatcher {
             status.recordError(error); // an open circuit is not news: what opened it is the last error
         }
         if (attempt >= INSPECT_RETRIES) {
-            LOG.warnf("%s: inspect %s failed (%s); the next event or resync tries again", endpointUri, id, StatusRecorder.message(error));
+            status.warn("inspect", "inspect " + id + " failed (" + StatusRecorder.message(error) + "); the next event or resync tries again");
             return;
         }
         long delay = circuitOpen ? client.guard().circuitDelay().toMillis() : backoff.delay(attempt).toMillis();
         LOG.debugf("%s: inspect %s failed (%s); again in %d ms", endpointUri, id, StatusRecorder.message(error), delay);
-        vertx.setTimer(delay, timer -> refresh(id, attempt + 1).subscribe().with(ignored -> { }));
+        vertx.setTimer(delay, timer -> inspects.submit(id, () -> refresh(id, attempt + 1)).subscribe().with(ignored -> { }, this::refused));
     }
 
     private boolean isCurrent(String id, long generation) {

@@ -152,6 +152,17 @@ final class ProbingWatcher {
                 && grpc.getStatus().getCode() == io.grpc.Status.Code.DEADLINE_EXCEEDED;
     }
 
+    /** Told of every input over a cap on this endpoint, wherever it was found (stats streams too). */
+    void tooLarge(RuntimeApiException.TooLarge error) {
+        EndpointWatcher watcher = engine;
+        CriWatcher criWatcher = cri;
+        if (watcher != null) {
+            watcher.tooLarge(error);
+        } else if (criWatcher != null) {
+            criWatcher.tooLarge(error);
+        }
+    }
+
     Uni<Void> resync() {
         return engine != null ? engine.resync() : cri != null ? cri.resync() : Uni.createFrom().voidItem();
     }

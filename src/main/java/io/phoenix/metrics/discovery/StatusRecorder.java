@@ -14,10 +14,15 @@ final class StatusRecorder {
 
     private final String endpointUri;
     private volatile EndpointStatus status;
+    /** After an input over a cap the endpoint stays failing this long, even if the next list is fine. */
+    private static final long CAPPED_HOLD_NANOS = java.time.Duration.ofMinutes(1).toNanos();
+    private final LogLimiter warnings;
+    private volatile long cappedAt;
 
     StatusRecorder(RuntimeEndpoint endpoint) {
         this.endpointUri = endpoint.uri();
         this.status = EndpointStatus.connecting(endpoint);
+        this.warnings = new LogLimiter(LOG, endpointUri);
     }
 
     EndpointStatus current() {
@@ -25,6 +30,9 @@ final class StatusRecorder {
     }
 
     void up() {
+        if (isCapped()) {
+            return; // what was over a cap keeps it failing for a while: the next list is often fine
+        }
         if (status.state() != EndpointState.UP) {
             LOG.infof("%s: up, following events", endpointUri);
         }
@@ -38,10 +46,30 @@ final class StatusRecorder {
         }
         EndpointState next = error instanceof RuntimeApiException.Protocol ? EndpointState.FAILING : EndpointState.UNAVAILABLE;
         if (status.state() != next) {
-            LOG.warnf("%s: %s: %s", endpointUri, next.label(), message(error));
+            warnings.warn(next.label(), next.label() + ": " + message(error));
         }
         Instant now = Instant.now();
         update(s -> s.withState(next, now).withError(message(error), now));
+    }
+
+    /** An input over a cap, found anywhere (lists, inspects, streams): failing for a while. */
+    void tooLarge(RuntimeApiException.TooLarge error) {
+        cappedAt = System.nanoTime();
+        error(error);
+    }
+
+    boolean isCapped() {
+        long at = cappedAt;
+        return at != 0 && System.nanoTime() - at < CAPPED_HOLD_NANOS;
+    }
+
+    /** A warning, rate-limited per kind; {@link #flush} summarises what was suppressed. */
+    void warn(String kind, String message) {
+        warnings.warn(kind, message);
+    }
+
+    void flush() {
+        warnings.flush();
     }
 
     /** An error that leaves the state as it is (one failed inspect). */

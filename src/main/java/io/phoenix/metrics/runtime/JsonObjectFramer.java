@@ -11,11 +11,14 @@ import java.util.List;
  * Cuts a byte stream of concatenated JSON objects into objects. Docker separates them with newlines, but a
  * chunk boundary can fall anywhere (inside a string, between a backslash and its escapee), so the framer tracks
  * nesting and string state instead of splitting on newlines. One instance per stream; not thread-safe.
+ *
+ * <p>An object over {@link InputCaps#MAX_STREAM_OBJECT_BYTES} or nested deeper than {@link InputCaps#MAX_JSON_DEPTH}
+ * is skipped without being kept (only its nesting is followed) and counted ({@link #drainSkipped}), so one bad
+ * object loses only itself; one that runs past {@link InputCaps#MAX_SKIPPED_BYTES} fails the stream.
  */
 public final class JsonObjectFramer {
 
-    /** A single event or stats object is a few KiB; anything near this is garbage that would grow without bound. */
-    static final int MAX_OBJECT_BYTES = 4 * 1024 * 1024;
+    static final int MAX_OBJECT_BYTES = InputCaps.MAX_STREAM_OBJECT_BYTES;
 
     private Buffer pending = Buffer.buffer();
     private int scanned;
@@ -23,6 +26,9 @@ public final class JsonObjectFramer {
     private int depth;
     private boolean inString;
     private boolean escaped;
+    private boolean skipping;
+    private long skippedBytes;
+    private int skipped;
 
     /** Adds a chunk and returns the objects it completed, in order. */
     public List<JsonObject> feed(Buffer chunk) {
@@ -50,14 +56,29 @@ public final class JsonObjectFramer {
             } else if (b == '"') {
                 inString = true;
             } else if (b == '{' || b == '[') {
-                depth++;
+                if (++depth > InputCaps.MAX_JSON_DEPTH) {
+                    skipping = true;
+                }
             } else if ((b == '}' || b == ']') && --depth == 0) {
-                complete.add(parse(pending.slice(objectStart, i + 1)));
+                if (skipping || i + 1 - objectStart > MAX_OBJECT_BYTES) {
+                    skipping = false;
+                    skippedBytes = 0;
+                    skipped++;
+                } else {
+                    complete.add(parse(pending.slice(objectStart, i + 1)));
+                }
                 objectStart = -1;
             }
         }
         compact();
         return complete;
+    }
+
+    /** Objects skipped for size or depth since the last call. */
+    public int drainSkipped() {
+        int count = skipped;
+        skipped = 0;
+        return count;
     }
 
     /** True when the stream stopped inside an object: the last object was truncated. */
@@ -72,7 +93,18 @@ public final class JsonObjectFramer {
             return;
         }
         if (pending.length() - objectStart > MAX_OBJECT_BYTES) {
-            throw new RuntimeApiException.Protocol("stream: object larger than " + MAX_OBJECT_BYTES + " bytes");
+            skipping = true;
+        }
+        if (skipping) {
+            // Only the nesting matters now: drop the bytes, keep the state.
+            skippedBytes += pending.length() - objectStart;
+            if (skippedBytes > InputCaps.MAX_SKIPPED_BYTES) {
+                throw new RuntimeApiException.TooLarge("stream: object larger than " + InputCaps.MAX_SKIPPED_BYTES + " bytes");
+            }
+            pending = Buffer.buffer();
+            objectStart = 0;
+            scanned = 0;
+            return;
         }
         if (objectStart > 0) {
             pending = pending.getBuffer(objectStart, pending.length());

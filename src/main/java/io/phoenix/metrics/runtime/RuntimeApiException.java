@@ -18,13 +18,20 @@ public abstract sealed class RuntimeApiException extends RuntimeException {
     }
 
     /** The engine answered, but not with what the API promises (HTTP error, non-JSON, wrong shape). */
-    public static final class Protocol extends RuntimeApiException {
+    public static sealed class Protocol extends RuntimeApiException permits TooLarge {
         public Protocol(String message) {
             super(message, null);
         }
 
         public Protocol(String message, Throwable cause) {
             super(message, cause);
+        }
+    }
+
+    /** The engine sent more than a cap of {@link InputCaps} allows: the input is dropped (or cut), the rest goes on. */
+    public static final class TooLarge extends Protocol {
+        public TooLarge(String message) {
+            super(message);
         }
     }
 

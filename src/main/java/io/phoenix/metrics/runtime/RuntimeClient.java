@@ -88,7 +88,8 @@ public final class RuntimeClient implements AutoCloseable {
 
     /** Every container, running or not. */
     public Uni<JsonArray> listContainers() {
-        return get("/containers/json?all=true").map(body -> RuntimeErrors.decode(body, "/containers/json", JsonArray.class));
+        return get("/containers/json?all=true", InputCaps.MAX_LIST_BYTES,
+                body -> InputCaps.requireListSize(RuntimeErrors.decode(body, "/containers/json", JsonArray.class)));
     }
 
     /** Fails with {@link RuntimeApiException.NotFound} when the container is gone. */
@@ -151,7 +152,7 @@ public final class RuntimeClient implements AutoCloseable {
         }
         Multi<JsonObject> objects = response.toMulti()
                 .onFailure().transform(e -> classify.unavailable(uri, e))
-                .onItem().transformToIterable(chunk -> framer.feed(chunk.getDelegate()))
+                .onItem().transformToIterable(chunk -> InputCaps.feed(framer, chunk.getDelegate(), uri, errors))
                 .onCancellation().invoke(() -> {
                     // We asked for the end: the reset's own "stream reset" error is expected, not news.
                     response.getDelegate().exceptionHandler(ignored -> { });
@@ -164,17 +165,25 @@ public final class RuntimeClient implements AutoCloseable {
         return Multi.createBy().concatenating().streams(objects, truncation);
     }
 
-    private Uni<JsonObject> getObject(String path) {
-        return get(path).map(body -> RuntimeErrors.decode(body, path, JsonObject.class));
+    /** Counts an error found outside this client's own requests (an input over a cap), as its own are. */
+    public void report(RuntimeApiException error) {
+        errors.accept(error);
     }
 
-    private Uni<Buffer> get(String path) {
+    private Uni<JsonObject> getObject(String path) {
+        return get(path, InputCaps.MAX_BODY_BYTES, body -> RuntimeErrors.decode(body, path, JsonObject.class));
+    }
+
+    /** Garbage in the body (not JSON, too deep, too long) is counted too, but does not open the circuit. */
+    private <T> Uni<T> get(String path, int maxBytes, java.util.function.Function<Buffer, T> decoder) {
         String uri = apiPrefix + path;
         return guard.call(() -> web.request(HttpMethod.GET, server, 80, "localhost", uri)
                         .timeout(timeoutMillis)
+                        .as(CappedBody.of(maxBytes, uri))
                         .send()
                         .onFailure().transform(e -> classify.unavailable(uri, e))
                         .map(response -> RuntimeErrors.checked(uri, response)))
+                .map(decoder)
                 .onFailure().transform(e -> counted(uri, e));
     }
 

@@ -75,6 +75,7 @@ final class RuntimeErrors {
     }
 
     static <T> T decode(Buffer body, String path, Class<T> type) {
+        InputCaps.requireShallow(body.getDelegate(), path);
         Object value;
         try {
             value = body.toJson();
@@ -91,6 +92,9 @@ final class RuntimeErrors {
     RuntimeApiException unavailable(String uri, Throwable cause) {
         if (cause instanceof RuntimeApiException engineException) {
             return engineException;
+        }
+        if (cause != null && cause.getCause() instanceof RuntimeApiException.TooLarge tooLarge) {
+            return tooLarge; // a capped body fails the web client's pipe, which wraps the reason
         }
         return new RuntimeApiException.Unavailable("GET " + uri + ": " + describe(cause), cause);
     }

@@ -97,7 +97,9 @@ public final class DockerStatsParser {
         }
         List<StatsSample.Network> result = new ArrayList<>(networks.size());
         for (Map.Entry<String, Object> entry : new TreeMap<>(networks.getMap()).entrySet()) {
-            JsonObject n = networks.getJsonObject(entry.getKey());
+            if (!(networks.getValue(entry.getKey()) instanceof JsonObject n)) { // getValue wraps a raw map
+                throw new RuntimeApiException.Protocol("stats: networks." + entry.getKey() + " is not an object");
+            }
             Long rx = Json.number(n, "rx_bytes");
             Long tx = Json.number(n, "tx_bytes");
             if (rx != null && tx != null) {

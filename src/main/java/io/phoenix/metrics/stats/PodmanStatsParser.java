@@ -27,6 +27,9 @@ public final class PodmanStatsParser {
      */
     public static boolean swapsNetIo(String podmanVersion) {
         String[] parts = podmanVersion.split("[.\\-+]");
+        if (parts.length == 0) {
+            return false; // "." or "-": nothing to read, as for any version we cannot read
+        }
         try {
             int major = Integer.parseInt(parts[0]);
             int minor = parts.length > 1 ? Integer.parseInt(parts[1]) : 0;

@@ -69,6 +69,13 @@ public class StatsPipeline {
         ContainerInfo container = change.container();
         boolean wanted = !(change instanceof InventoryChange.Removed)
                 && (container.state() == ContainerState.RUNNING || container.state() == ContainerState.PAUSED);
+        if (change instanceof InventoryChange.Updated updated && !updated.previous().endpoint().equals(container.endpoint())) {
+            // The same id reached through another socket: its stream moves there, none is left open on the old one.
+            StatsSource old = sources.get(updated.previous().endpoint());
+            if (old != null) {
+                old.untrack(container.id());
+            }
+        }
         if (wanted) {
             source(container).ifPresent(source -> source.track(container));
         } else {

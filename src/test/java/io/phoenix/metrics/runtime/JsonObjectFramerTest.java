@@ -70,10 +70,24 @@ class JsonObjectFramerTest {
         for (int i = 0; i < 64 * 1024; i++) {
             chunk.setByte(i, (byte) 'a');
         }
-        assertThrows(RuntimeApiException.Protocol.class, () -> {
-            for (int i = 0; i < 100; i++) {
+        // Skipped while it might still end (16 MiB), then the stream fails.
+        assertThrows(RuntimeApiException.TooLarge.class, () -> {
+            for (int i = 0; i < 2000; i++) {
                 framer.feed(chunk);
             }
         });
+    }
+
+    @Test
+    void anOversizeOrTooDeepObjectIsSkippedAndCountedAndTheNextOneStillArrives() {
+        JsonObjectFramer framer = new JsonObjectFramer();
+        String big = "{\"x\":\"" + "a".repeat(JsonObjectFramer.MAX_OBJECT_BYTES + 10) + "\"}\n";
+        String deep = "{\"d\":" + "[".repeat(10_000) + "]".repeat(10_000) + "}\n";
+        assertEquals(List.of(), framer.feed(Buffer.buffer(big)));
+        assertEquals(1, framer.drainSkipped());
+        List<JsonObject> after = framer.feed(Buffer.buffer(deep + "{\"ok\":1}\n"));
+        assertEquals(List.of(new JsonObject().put("ok", 1)), after);
+        assertEquals(1, framer.drainSkipped());
+        assertEquals(0, framer.drainSkipped());
     }
 }
