@@ -33,6 +33,8 @@ public class OomTally {
     private static final Logger LOG = Logger.getLogger(OomTally.class);
     static final int MAX_NAMES = 10_000;
     private static final int SEEN_EVENTS = 256;
+    /** Docker reports one kill as two or more {@code oom} events milliseconds apart (seen: 2.5 ms): one kill. */
+    private static final long SAME_KILL_NANOS = 1_000_000_000L;
 
     @Inject
     MetricsConfig config;
@@ -56,6 +58,7 @@ public class OomTally {
     private static final class Kills {
         final Map<String, String> name;
         long events;
+        long lastEventNano = Long.MIN_VALUE;
         long exits;
         long kernelBefore;
         long kernel;
@@ -113,8 +116,9 @@ public class OomTally {
             seen.remove(seenOrder.poll());
         }
         Kills kills = track(event.container());
-        if (kills != null) {
+        if (kills != null && (kills.lastEventNano == Long.MIN_VALUE || event.timeNano() - kills.lastEventNano >= SAME_KILL_NANOS)) {
             kills.events++;
+            kills.lastEventNano = event.timeNano();
         }
     }
 

@@ -61,6 +61,8 @@ class OomTallyTest {
         tally.onChange(new InventoryChange.Added(running));
         tally.onOom(new OomReported(running, 100));
         tally.onOom(new OomReported(running, 100)); // replayed after a reconnect of the event stream
+        tally.onOom(new OomReported(running, 2_500_100)); // Docker's second event for the same kill, 2.5 ms later
+        assertEquals(1, count("web"), "the events of one kill count once");
         kernelSays(running, 1);
         assertEquals(1, count("web"));
         ContainerInfo exited = container("aaaa", "web", ContainerState.EXITED, T0.plusSeconds(5), true);
