@@ -105,15 +105,20 @@ class MisbehavingReceiverTest {
             }
 
             // 429 with Retry-After: 1: the same batch again, but not before a second (the backoff alone would be 50-500 ms).
+            // While a batch waits for its retry it may be dropped to make room (the cap here is 8 KiB, and every
+            // container on the host is pushed): then the next request is the next-oldest batch, and the drop is counted.
+            double overflowBefore = metric("phoenix_remote_write_samples_dropped_total", "reason=\"overflow\"");
             receiver.mode = FakeReceiver.Mode.BUSY;
             receiver.requests.clear();
             Thread.sleep(4500);
             List<FakeReceiver.Request> busy = List.copyOf(receiver.requests);
+            boolean overflowed = metric("phoenix_remote_write_samples_dropped_total", "reason=\"overflow\"") > overflowBefore;
             assertTrue(busy.size() >= 2 && busy.size() <= 6, busy.size() + " requests in 4.5 s");
             for (int i = 1; i < busy.size(); i++) {
                 long gapMs = (busy.get(i).arrivedAtNanos() - busy.get(i - 1).arrivedAtNanos()) / 1_000_000;
                 assertTrue(gapMs >= 900, "retried after " + gapMs + " ms");
-                assertTrue(Arrays.equals(busy.get(0).body(), busy.get(i).body()), "the oldest batch again, in order");
+                assertTrue(overflowed || Arrays.equals(busy.get(0).body(), busy.get(i).body()),
+                        "the oldest batch again, in order (no overflow drop in the window)");
             }
             assertTrue(metric("phoenix_remote_write_samples_retried_total", "") > retried);
             assertEquals("retrying", output().getString("state"));
