@@ -101,19 +101,22 @@ class RemoteWriteFleetIT {
         assertEquals(3, receiver.query("host_memory_total_bytes").size(), "one host series per node");
 
         for (Agent agent : agents) {
-            // The container's cpu series on the receiver for this node are exactly those on this agent's /metrics.
-            Set<Map<String, String>> served = Exposed.parse(agent.get("/metrics")).stream()
-                    .filter(e -> e.name().startsWith("container_cpu_") && name.equals(e.labels().get("container_name")))
-                    .map(e -> withName(e.name(), e.labels())).collect(Collectors.toSet());
-            Set<Map<String, String>> pushed = new HashSet<>();
-            for (Object each : receiver.query("{__name__=~\"container_cpu_.+\",container_name=\"" + name + "\",node=\"" + agent.node() + "\"}")) {
-                Map<String, String> labels = new HashMap<>();
-                ((JsonObject) each).getJsonObject("metric").getMap().forEach((k, v) -> labels.put(k, (String) v));
-                assertEquals(agent.node(), labels.remove("node"));
-                pushed.add(labels);
-            }
-            assertTrue(served.size() >= 4, agent.node() + " serves " + served);
-            assertEquals(served, pushed, agent.node());
+            // The container's cpu series on the receiver for this node are exactly those on this agent's /metrics,
+            // once a push has carried the series that appear with a container's second sample (the CPU percent).
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                Set<Map<String, String>> served = Exposed.parse(agent.get("/metrics")).stream()
+                        .filter(e -> e.name().startsWith("container_cpu_") && name.equals(e.labels().get("container_name")))
+                        .map(e -> withName(e.name(), e.labels())).collect(Collectors.toSet());
+                Set<Map<String, String>> pushed = new HashSet<>();
+                for (Object each : receiver.query("{__name__=~\"container_cpu_.+\",container_name=\"" + name + "\",node=\"" + agent.node() + "\"}")) {
+                    Map<String, String> labels = new HashMap<>();
+                    ((JsonObject) each).getJsonObject("metric").getMap().forEach((k, v) -> labels.put(k, (String) v));
+                    assertEquals(agent.node(), labels.remove("node"));
+                    pushed.add(labels);
+                }
+                assertTrue(served.size() >= 4, agent.node() + " serves " + served);
+                assertEquals(served, pushed, agent.node());
+            });
             JsonObject output = new JsonObject(agent.get("/api/outputs")).getJsonArray("outputs").getJsonObject(0);
             assertEquals(agent.node(), output.getJsonObject("externalLabels").getString("node"));
             assertTrue(output.getLong("samplesSent") > 0, output.encode());
