@@ -60,6 +60,7 @@ public class LiveFeed {
     private long refreshedAt = Long.MIN_VALUE / 2;
     private Counter dropped;
     private Counter overflowed;
+    private Counter connected;
 
     void start(@Observes StartupEvent event) {
         Gauge.builder("phoenix_sse_clients", clients, AtomicInteger::get).description("Live (SSE) clients connected.")
@@ -68,6 +69,8 @@ public class LiveFeed {
                 .register(meters);
         overflowed = Counter.builder("phoenix_sse_overflow_disconnects")
                 .description("Clients disconnected because they did not read their events.").register(meters);
+        connected = Counter.builder("phoenix_sse_connections").description("Live (SSE) clients that connected.")
+                .register(meters);
         vertx.setPeriodic(config.collectionInterval().toMillis(), id -> tick());
     }
 
@@ -170,7 +173,10 @@ public class LiveFeed {
         return events
                 .onOverflow().invoke(ignored -> dropped.increment()).buffer(config.sse().buffer())
                 .onFailure(BackPressureFailure.class).invoke(ignored -> overflowed.increment())
-                .onSubscription().invoke(() -> clients.incrementAndGet())
+                .onSubscription().invoke(() -> {
+                    clients.incrementAndGet();
+                    connected.increment();
+                })
                 .onTermination().invoke(() -> clients.decrementAndGet());
     }
 
@@ -196,5 +202,10 @@ public class LiveFeed {
 
     public int clients() {
         return clients.get();
+    }
+
+    /** Clients that connected since start, including those gone. */
+    public long connections() {
+        return (long) connected.count();
     }
 }

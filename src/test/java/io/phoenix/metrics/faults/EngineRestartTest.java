@@ -2,6 +2,7 @@ package io.phoenix.metrics.faults;
 
 import io.phoenix.metrics.testing.Engine;
 import io.phoenix.metrics.testing.EngineFixture;
+import io.phoenix.metrics.testing.OpenFiles;
 import io.phoenix.metrics.testing.Scrape;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -12,8 +13,6 @@ import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,10 +23,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Collectors;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -60,26 +57,9 @@ class EngineRestartTest {
         return runtimes.stream().filter(r -> engine.uri().equals(r.get("socket"))).findFirst().orElseThrow();
     }
 
-    /** This JVM's descriptors and what each points at (socket:[inode], anon_inode:[eventpoll], a path). */
-    private static Map<String, String> openFiles() {
-        Map<String, String> files = new TreeMap<>();
-        String[] fds = new File("/proc/self/fd").list();
-        for (String fd : fds == null ? new String[0] : fds) {
-            try {
-                files.put(fd, Files.readSymbolicLink(Path.of("/proc/self/fd", fd)).toString());
-            } catch (IOException e) {
-                // closed between the listing and the read
-            }
-        }
-        return files;
-    }
-
-    /** The kinds of descriptors opened since {@code before} and still open, counted: "socket x12, pipe x1". */
-    private static String newSince(Map<String, String> before, Map<String, String> after) {
-        return after.entrySet().stream().filter(e -> !e.getValue().equals(before.get(e.getKey())))
-                .map(e -> e.getValue().replaceAll("\\[\\d+]$", "").replaceAll("^/proc/\\d+/", "/proc/<pid>/"))
-                .collect(Collectors.groupingBy(kind -> kind, TreeMap::new, Collectors.counting()))
-                .entrySet().stream().map(e -> e.getKey() + " x" + e.getValue()).collect(Collectors.joining(", "));
+    /** The agent's descriptors, less the loopback HTTP connections of this test's own clients. */
+    private static OpenFiles openFiles() {
+        return OpenFiles.now().without(RestAssured.port);
     }
 
     private static void stop(String daemon) throws Exception {
@@ -114,7 +94,7 @@ class EngineRestartTest {
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest metricsRequest = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port + "/metrics")).build();
         http.send(metricsRequest, HttpResponse.BodyHandlers.ofString()); // its selector and connection exist before we count
-        Map<String, String> filesBefore = openFiles();
+        OpenFiles filesBefore = openFiles();
         Thread scraper = new Thread(() -> {
             long end = System.nanoTime() + Duration.ofMinutes(4).toNanos();
             while (!Thread.currentThread().isInterrupted() && System.nanoTime() < end) {
@@ -178,8 +158,10 @@ class EngineRestartTest {
         // Idle keep-alive connections to the engines close after metrics.discovery.keep-alive (5 s here), so a
         // settled agent holds what it held before: its event and stats streams and a few pooled connections. The
         // fixtures' removals just above start a last burst of inspects, whose connections need their own idle time:
-        // a leak never settles, so a generous bound costs time only when something is wrong.
-        AtomicReference<Map<String, String>> filesAfter = new AtomicReference<>();
+        // a leak never settles, so a generous bound costs time only when something is wrong. This test's own HTTP
+        // connections to the agent (both ends live in this JVM until the client library's are collected) are not
+        // the agent's and are left out.
+        AtomicReference<OpenFiles> filesAfter = new AtomicReference<>();
         try {
             await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(500)).until(() -> {
                 filesAfter.set(openFiles());
@@ -189,8 +171,8 @@ class EngineRestartTest {
             // fall through to the assertion, which says what is left open
         }
         System.out.printf("open files: %d before, %d after; new: %s%n", filesBefore.size(), filesAfter.get().size(),
-                newSince(filesBefore, filesAfter.get()));
+                filesAfter.get().newSince(filesBefore));
         assertTrue(filesAfter.get().size() <= filesBefore.size() + 3, "no leaked descriptors: " + filesBefore.size() + " -> "
-                + filesAfter.get().size() + "; opened since and still open: " + newSince(filesBefore, filesAfter.get()));
+                + filesAfter.get().size() + "; opened since and still open: " + filesAfter.get().newSince(filesBefore));
     }
 }
