@@ -29,7 +29,7 @@ for i in $(seq 1 "$N"); do
   engine POST "/containers/$id/start" >/dev/null
 done
 
-java -XX:+UseSerialGC -Xms16m -Xmx64m -Xss256k -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=48m \
+java @target/quarkus-app/jvm.options \
   -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$PORT" -Dmetrics.autodetect=false -Dmetrics.runtimes="unix://$SOCK" \
   -Dquarkus.log.level=WARN -jar "$JAR" >/tmp/sse-measure-agent.log 2>&1 &
 AGENT=$!

@@ -16,6 +16,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -24,13 +25,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The one collection path. Three things ask for values: each enabled collector's timer (every container, or the
- * host), a new sample of a container, and a change of its record (so a new container shows within milliseconds of
+ * The one collection path. Three things ask for values: the timer of the collectors' interval (every container, or
+ * the host), a new sample of a container, and a change of its record (so a new container shows within milliseconds of
  * its start event). All of them end in {@link #collect}: one collector over some containers, run through that
  * collector's {@link GuardedRun} (timeout, retries, duration, errors, health) on a worker thread, written to the
  * {@link MetricStore}. A removed container's values leave the store here, and only here.
@@ -54,26 +56,34 @@ public class CollectionScheduler {
     SampleStore samples;
 
     private final Map<String, GuardedRun> runs = new ConcurrentHashMap<>();
-    private final Map<String, AtomicBoolean> ticking = new ConcurrentHashMap<>();
     private final List<Long> timers = new CopyOnWriteArrayList<>();
     /** Containers waiting to be recomputed after a sample or a change; de-duplicated, drained by one worker at a time. */
     private final Set<String> dirty = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean draining = new AtomicBoolean();
+    private static final long GATHER_MILLIS = 20;
     /** When each container was last recomputed from a sample or change (nanoTime): its timer pass skips it. */
     private final Map<String, Long> computedAt = new ConcurrentHashMap<>();
     private volatile boolean started;
 
-    /** After discovery (default priority) has started, so the first tick already sees containers. */
+    /**
+     * After discovery (default priority) has started, so the first tick already sees containers. One timer per
+     * distinct interval, not per collector: the collectors that share an interval run in one pass on one worker
+     * (a node agent's idle cost is mostly wake-ups).
+     */
     void start(@Observes @Priority(Interceptor.Priority.APPLICATION + 100) StartupEvent event) {
         registry.initializeAll();
+        Map<Duration, List<MetricsCollector>> byInterval = new TreeMap<>();
         for (MetricsCollector collector : registry.collectors()) {
             store.declare(collector.name());
             if (collector.config().enabled()) {
                 runs.put(collector.name(), new GuardedRun(collector.config(), config.unhealthyAfter(), meters));
-                ticking.put(collector.name(), new AtomicBoolean());
-                timers.add(vertx.setPeriodic(0, collector.config().interval().toMillis(), id -> tick(collector)));
+                byInterval.computeIfAbsent(collector.config().interval(), i -> new ArrayList<>()).add(collector);
             }
         }
+        byInterval.forEach((interval, collectors) -> {
+            AtomicBoolean busy = new AtomicBoolean();
+            timers.add(vertx.setPeriodic(0, interval.toMillis(), id -> tick(collectors, busy)));
+        });
         samples.onSample(this::recomputeSoon);
         started = true;
     }
@@ -98,12 +108,11 @@ public class CollectionScheduler {
 
     // ---- what asks for values ----------------------------------------------------------------------------------
 
-    private void tick(MetricsCollector collector) {
-        AtomicBoolean busy = ticking.get(collector.name());
+    private void tick(List<MetricsCollector> collectors, AtomicBoolean busy) {
         if (!busy.compareAndSet(false, true)) {
-            return; // the previous tick still runs
+            return; // the previous pass still runs
         }
-        onWorker(() -> run(collector), () -> busy.set(false));
+        onWorker(() -> run(collectors), () -> busy.set(false));
     }
 
     /** Queues one container for its container collectors; cheap, called from event loops and the cgroup thread. */
@@ -113,7 +122,9 @@ public class CollectionScheduler {
         }
         dirty.add(containerId);
         if (draining.compareAndSet(false, true)) {
-            onWorker(this::drain, () -> { });
+            // A sampler pass delivers its containers within milliseconds: gathered, they are one guarded run per
+            // collector instead of one per container.
+            vertx.setTimer(GATHER_MILLIS, id -> onWorker(this::drain, () -> { }));
         }
     }
 
@@ -159,25 +170,42 @@ public class CollectionScheduler {
 
     /** One run of one collector over everything it covers (the timer's path); public for tests that must not wait. */
     public void run(MetricsCollector collector) {
-        if (collector instanceof ContainerMetricsCollector containers) {
-            long freshSince = System.nanoTime() - collector.config().interval().toNanos();
-            Set<String> seen = new HashSet<>();
-            List<ContainerInfo> due = new ArrayList<>();
-            for (ContainerInfo container : inventory.all()) {
-                seen.add(container.id());
-                Long at = computedAt.get(container.id());
-                if (at == null || at - freshSince <= 0) {
-                    due.add(container); // not already computed from a sample within this interval
+        run(List.of(collector));
+    }
+
+    /** One pass of collectors that share an interval: the containers due are found and snapshotted once. */
+    private void run(List<MetricsCollector> collectors) {
+        List<ContainerSnapshot> due = null;
+        Set<String> seen = null;
+        for (MetricsCollector collector : collectors) {
+            if (collector instanceof ContainerMetricsCollector containers) {
+                if (due == null) {
+                    seen = new HashSet<>();
+                    due = snapshots(due(collector.config().interval(), seen));
                 }
+                collect(containers, due);
+                store.retain(collector.name(), seen);
+            } else if (collector instanceof SystemMetricsCollector system) {
+                runs.get(collector.name()).run(() -> {
+                    store.put(collector.name(), MetricStore.HOST, system.collect());
+                    return null;
+                });
             }
-            collect(containers, snapshots(due));
-            store.retain(collector.name(), seen);
-        } else if (collector instanceof SystemMetricsCollector system) {
-            runs.get(collector.name()).run(() -> {
-                store.put(collector.name(), MetricStore.HOST, system.collect());
-                return null;
-            });
         }
+    }
+
+    /** The containers not already computed from a sample within the last interval; every container into seen. */
+    private List<ContainerInfo> due(Duration interval, Set<String> seen) {
+        long freshSince = System.nanoTime() - interval.toNanos();
+        List<ContainerInfo> due = new ArrayList<>();
+        for (ContainerInfo container : inventory.all()) {
+            seen.add(container.id());
+            Long at = computedAt.get(container.id());
+            if (at == null || at - freshSince <= 0) {
+                due.add(container);
+            }
+        }
+        return due;
     }
 
     // ---- the one operation -------------------------------------------------------------------------------------

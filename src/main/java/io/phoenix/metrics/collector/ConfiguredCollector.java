@@ -22,6 +22,6 @@ public abstract class ConfiguredCollector implements MetricsCollector {
     protected Map<String, String> withCustomLabels(Map<String, String> labels) {
         Map<String, String> all = new LinkedHashMap<>(labels);
         all.putAll(config.customLabels());
-        return all;
+        return MetricValue.frozen(all);
     }
 }

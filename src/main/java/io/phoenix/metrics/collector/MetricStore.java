@@ -1,6 +1,8 @@
 package io.phoenix.metrics.collector;
 
+import io.phoenix.metrics.config.MetricsConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The latest values of every collector, per owner (a container id, or "host"). Collectors write it once per
+ * The latest values of every collector, per owner (a container id, or "host"), each with its exposition lines
+ * ({@link SeriesText}), made here by the writer so that a scrape only copies them. Collectors write it once per
  * tick; /metrics, the REST API and the live streams only read it. The collection scheduler removes a removed
  * container's values.
  */
@@ -19,8 +22,14 @@ public class MetricStore {
 
     public static final String HOST = "host";
 
+    private record Owned(List<MetricValue> values, SeriesText text) {
+    }
+
+    @Inject
+    MetricsConfig config;
+
     /** collector name -> owner -> values, in collector registration order. */
-    private final Map<String, Map<String, List<MetricValue>>> byCollector = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, Owned>> byCollector = new ConcurrentHashMap<>();
     private final List<String> collectorOrder = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicLong version = new AtomicLong();
 
@@ -32,18 +41,20 @@ public class MetricStore {
     }
 
     public void put(String collector, String owner, List<MetricValue> values) {
-        Map<String, List<MetricValue>> owners = byCollector.computeIfAbsent(collector, c -> new ConcurrentHashMap<>());
+        Map<String, Owned> owners = byCollector.computeIfAbsent(collector, c -> new ConcurrentHashMap<>());
         if (values.isEmpty()) {
             owners.remove(owner);
         } else {
-            owners.put(owner, List.copyOf(values));
+            Owned previous = owners.get(owner);
+            boolean timestamps = config != null && config.exposition().timestamps();
+            owners.put(owner, new Owned(List.copyOf(values), SeriesText.of(values, previous == null ? null : previous.text(), timestamps)));
         }
         version.incrementAndGet();
     }
 
     /** Drops the owners of one collector that are no longer there (containers gone between two ticks). */
     void retain(String collector, Set<String> owners) {
-        Map<String, List<MetricValue>> current = byCollector.get(collector);
+        Map<String, Owned> current = byCollector.get(collector);
         if (current != null && current.keySet().retainAll(owners)) {
             version.incrementAndGet();
         }
@@ -64,9 +75,21 @@ public class MetricStore {
     public List<MetricValue> all() {
         List<MetricValue> all = new ArrayList<>();
         for (String collector : collectorOrder) {
-            Map<String, List<MetricValue>> owners = byCollector.get(collector);
+            Map<String, Owned> owners = byCollector.get(collector);
             if (owners != null) {
-                owners.values().forEach(all::addAll);
+                owners.values().forEach(owned -> all.addAll(owned.values()));
+            }
+        }
+        return all;
+    }
+
+    /** The exposition lines of all values, in the order of {@link #all()}. */
+    public List<SeriesText> texts() {
+        List<SeriesText> all = new ArrayList<>();
+        for (String collector : collectorOrder) {
+            Map<String, Owned> owners = byCollector.get(collector);
+            if (owners != null) {
+                owners.values().forEach(owned -> all.add(owned.text()));
             }
         }
         return all;
@@ -76,10 +99,10 @@ public class MetricStore {
     public List<MetricValue> of(String owner) {
         List<MetricValue> values = new ArrayList<>();
         for (String collector : collectorOrder) {
-            Map<String, List<MetricValue>> owners = byCollector.get(collector);
-            List<MetricValue> mine = owners == null ? null : owners.get(owner);
+            Map<String, Owned> owners = byCollector.get(collector);
+            Owned mine = owners == null ? null : owners.get(owner);
             if (mine != null) {
-                values.addAll(mine);
+                values.addAll(mine.values());
             }
         }
         return values;

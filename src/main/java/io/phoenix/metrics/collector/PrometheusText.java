@@ -43,4 +43,27 @@ public final class PrometheusText {
         }
         return plain ? BigDecimal.valueOf(value).toPlainString() : Double.toString(value);
     }
+
+    /** {@link #number(double, boolean) number(value, false)} appended as ASCII; integers digit by digit, no garbage. */
+    static void number(double value, SeriesText.Bytes out) {
+        if (value == Math.rint(value) && Math.abs(value) < 1e15) {
+            long v = (long) value;
+            if (v < 0) {
+                out.add((byte) '-');
+                v = -v;
+            }
+            int digits = 1;
+            for (long rest = v / 10; rest > 0; rest /= 10) {
+                digits++;
+            }
+            out.ensure(digits);
+            for (int i = out.size + digits - 1; i >= out.size; i--) {
+                out.bytes[i] = (byte) ('0' + v % 10);
+                v /= 10;
+            }
+            out.size += digits;
+            return;
+        }
+        out.add(number(value, false).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    }
 }
