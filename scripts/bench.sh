@@ -9,6 +9,19 @@
 #   scripts/bench.sh --source cgroup      measure the agent with METRICS_SOURCE=cgroup
 #   scripts/bench.sh --help               every option (--n, --engine, --window, --trials, --out, --java-opts, --jfr...)
 #
+# Footprint mode (scripts/bench/footprint.py): the agent beside netdata 1.37 (the peer, /work/shared/PEERS.md; installed
+# from Debian if missing, skipped with a note if it cannot be) in ONE run on one engine. N idle + 2 busy containers,
+# netdata (cgroups plugin only, 1 s) and the agent (1 s, METRICS_SOURCE=cgroup, 127.0.0.1) started together and both
+# scraped every 10 s; CPU (process + children, /proc), RSS and threads over 0-5 min and a steady window; 20 SSE
+# clients in a window of their own; sequential keep-alive GETs of each; an idle-floor agent with no engine beside it.
+# JVM options (both modes): target/quarkus-app/jvm.options if present, else bench.py's fallback; --java-opts overrides.
+#   scripts/bench.sh --footprint                  N=100, steady 600-840 s, 500 GETs (about 20 min; on a quiet machine)
+#   scripts/bench.sh --footprint --quick          N=3, steady 30-50 s, 50 GETs (about 2 min): smoke test
+#   scripts/bench.sh --footprint --n 500 --engine podman --out docs/benchmarks-footprint.md
+#   scripts/bench.sh --footprint --help           every option (--steady-after, --window, --idle-after, --gets,
+#                                                 --clients, --sse-json, --source, --no-peer, --java-opts, --out)
+# It writes target/bench/footprint.md unless --out says otherwise; netdata's files go to target/bench/<runid>/netdata.
+#
 # Extra options of this wrapper: --build (rebuild the agent even if target/quarkus-app exists).
 # Containers are named phx-bench-<runid>-* and removed at the end whatever happens (also on Ctrl-C / TERM);
 # only the engines' Unix sockets and 127.0.0.1 are used. Needs python3 (standard library only).
@@ -23,14 +36,27 @@ PREFIX=phx-bench-$RUN_ID-
 JAR=target/quarkus-app/quarkus-run.jar
 
 build=0
+mode=bench
+help=0
 args=()
 for a in "$@"; do
   case "$a" in
     --build) build=1 ;;
-    -h|--help) exec python3 scripts/bench/bench.py --run-id help --help ;;
+    --footprint) mode=footprint ;;
+    -h|--help) help=1 ;;
     *) args+=("$a") ;;
   esac
 done
+if [ "$help" = 1 ]; then
+  if [ "$mode" = footprint ]; then
+    exec python3 scripts/bench/footprint.py --run-id help --help
+  fi
+  python3 scripts/bench/bench.py --run-id help --help
+  echo
+  echo "scripts/bench.sh --footprint [--quick] [--n N] [--engine docker|podman] ...: the agent beside netdata in one run"
+  echo "(CPU, RSS, threads, latency, SSE fan-out, idle floor); scripts/bench.sh --footprint --help for its options."
+  exit 0
+fi
 
 log() { printf '[bench] %s\n' "$*" >&2; }
 
@@ -45,17 +71,27 @@ cleanup() {
     for _ in $(seq 1 240); do kill -0 "$py_pid" 2>/dev/null || break; sleep 0.5; done
     kill -0 "$py_pid" 2>/dev/null && kill -KILL "$py_pid" 2>/dev/null || true
   fi
-  if [ -f "$RUN_DIR/agent.pid" ]; then
-    local pid
-    pid=$(cat "$RUN_DIR/agent.pid")
-    if [ -n "$pid" ] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q quarkus-run.jar; then
-      log "stopping agent $pid"
-      kill -TERM "$pid" 2>/dev/null || true
-      sleep 2
-      kill -KILL "$pid" 2>/dev/null || true
+  # agent.pid (bench.py); agent.pid, agent-idle.pid, netdata.pid (footprint.py: each in a session of its own,
+  # so its whole process group goes, netdata's plugins and spawn server with it).
+  local pidfile pid
+  for pidfile in "$RUN_DIR"/*.pid; do
+    [ -f "$pidfile" ] || continue
+    pid=$(cat "$pidfile")
+    case "$pid" in ''|*[!0-9]*) rm -f "$pidfile"; continue ;; esac
+    if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -Eq 'quarkus-run.jar|netdata'; then
+      log "stopping $(basename "$pidfile" .pid) $pid"
+      if [ "$(ps -o pgid= -p "$pid" 2>/dev/null | tr -d ' ')" = "$pid" ]; then
+        kill -TERM -- "-$pid" 2>/dev/null || true
+        sleep 2
+        kill -KILL -- "-$pid" 2>/dev/null || true
+      else
+        kill -TERM "$pid" 2>/dev/null || true
+        sleep 2
+        kill -KILL "$pid" 2>/dev/null || true
+      fi
     fi
-    rm -f "$RUN_DIR/agent.pid"
-  fi
+    rm -f "$pidfile"
+  done
   local names
   if [ -S "$DIR/docker.sock" ]; then
     names=$(timeout 60 docker -H "unix://$DIR/docker.sock" ps -a --format '{{.Names}}' 2>/dev/null | grep "^$PREFIX" || true)
@@ -87,8 +123,14 @@ bash scripts/runtimes.sh up
 mkdir -p "$RUN_DIR"
 log "run $RUN_ID: containers $PREFIX*, files in $RUN_DIR"
 # In the background, so that this shell can take INT/TERM at once and pass them on; Python cleans up first.
-BENCH_CMDLINE="${args[*]:-}" python3 scripts/bench/bench.py --run-id "$RUN_ID" \
-  --commit "$(git rev-parse --short HEAD 2>/dev/null || echo '?')" --jar "$JAR" "${args[@]}" &
+script=scripts/bench/bench.py
+cmdline="${args[*]:-}"
+if [ "$mode" = footprint ]; then
+  script=scripts/bench/footprint.py
+  cmdline="--footprint $cmdline"
+fi
+BENCH_CMDLINE="$cmdline" python3 "$script" --run-id "$RUN_ID" \
+  --commit "$(git rev-parse --short HEAD 2>/dev/null || echo '?')" --jar "$JAR" ${args[@]+"${args[@]}"} &
 py_pid=$!
 status=0
 wait "$py_pid" || status=$?

@@ -882,11 +882,26 @@ class Bench:
             "",
             "Caveats: CPU figures come from /proc tick counters (10 ms resolution) on whatever else the machine is "
             "doing; an engine's extra CPU is a difference of two windows and can come out slightly negative. The "
-            "agent runs with the shipped JVM options (those of src/main/docker/Dockerfile.jvm) unless `--java-opts` says "
+            "agent runs with the shipped JVM options (target/quarkus-app/jvm.options when it exists) unless `--java-opts` says "
             "otherwise; they are in the agent line above. Docker's `stats?stream=false` waits for a second sample (about 1 s) by design.",
             "",
         ]
         return "\n".join(parts)
+
+
+# The agent's shipped JVM options: the packaged java argument file, one option a line ('#' lines are comments); before
+# it existed, those of src/main/docker/Dockerfile.jvm (a small heap and the serial collector).
+JVM_OPTIONS_FILE = "target/quarkus-app/jvm.options"
+FALLBACK_JAVA_OPTS = "-XX:+UseSerialGC -Xms16m -Xmx64m -Xss256k -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=48m"
+
+
+def default_java_opts():
+    """(options, where they came from)."""
+    if os.path.exists(JVM_OPTIONS_FILE):
+        with open(JVM_OPTIONS_FILE) as f:
+            lines = [ln.strip() for ln in f]
+        return [ln for ln in lines if ln and not ln.startswith("#")], JVM_OPTIONS_FILE
+    return FALLBACK_JAVA_OPTS.split(), f"bench.py's fallback (no {JVM_OPTIONS_FILE})"
 
 
 def check_table(path):
@@ -935,9 +950,8 @@ def main(argv):
     p.add_argument("--poll-ms", type=int, default=25, help="/metrics poll period in the discovery trials (20-50)")
     p.add_argument("--budget", type=float, help="seconds for the whole run (default 1170; quick 170)")
     p.add_argument("--out", help="markdown file (default docs/benchmarks.md; quick: target/bench/benchmarks-quick.md)")
-    # The agent's shipped JVM options (src/main/docker/Dockerfile.jvm): a small heap and the serial collector.
-    p.add_argument("--java-opts", default="-XX:+UseSerialGC -Xms16m -Xmx64m -Xss256k -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=48m",
-                   help="JVM options for the agent (default: the shipped ones; '' for the JVM's defaults)")
+    p.add_argument("--java-opts", help=f"JVM options for the agent (default: the shipped ones, {JVM_OPTIONS_FILE} when it "
+                                       "exists; '' for the JVM's defaults)")
     p.add_argument("--jfr", action="store_true", help="record a JFR profile of each agent run at 1 s into the run directory")
     p.add_argument("--jar", default="target/quarkus-app/quarkus-run.jar")
     p.add_argument("--commit", default="?")
@@ -945,6 +959,8 @@ def main(argv):
     p.add_argument("--check", metavar="FILE", help="only check that FILE has the full table (smoke test)")
     a = p.parse_args(argv)
 
+    if a.java_opts is None:
+        a.java_opts = " ".join(default_java_opts()[0])
     if a.check:
         problems = check_table(a.check)
         for pr in problems:
