@@ -13,17 +13,14 @@ import io.vertx.mutiny.core.Vertx;
 import org.jboss.logging.Logger;
 
 import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Keeps the inventory of one endpoint current: identify the engine, follow its event stream, and list it in
  * full at start, after every reconnect and periodically, so that a missed event heals.
  *
- * <p>Every event re-inspects the container instead of patching the record from the event: the inspect is one
- * cheap request and the inventory then holds exactly what the engine says. Inspects of one container can
- * overlap (a burst of events); a per-container generation makes sure only the newest answer is applied.
+ * <p>Every event re-inspects the container ({@link ContainerInspector}) instead of patching the record from the
+ * event: the inspect is one cheap request and the inventory then holds exactly what the engine says.
  */
 final class EndpointWatcher {
 
@@ -32,11 +29,6 @@ final class EndpointWatcher {
     private static final long REPLAY_SECONDS = 2;
     /** Inspects in flight at once during a full list, so a host with hundreds of containers is not hammered. */
     private static final int INSPECT_CONCURRENCY = 8;
-    /**
-     * A failed inspect (a timeout, a busy engine) is tried again this often before it waits for the next event or
-     * resync: the event that caused it will not come again, and the resync may be minutes away.
-     */
-    private static final int INSPECT_RETRIES = 3;
 
     private final Vertx vertx;
     private final RuntimeClient client;
@@ -44,9 +36,8 @@ final class EndpointWatcher {
     private final Backoff backoff;
     private final String endpointUri;
 
-    private final Map<String, Long> generations = new ConcurrentHashMap<>();
     private final ListReconcile reconcile = new ListReconcile();
-    private final InspectCoalescer inspects = new InspectCoalescer();
+    private final ContainerInspector inspector;
 
     private final StatusRecorder status;
     private volatile RuntimeIdentity identity;
@@ -58,6 +49,9 @@ final class EndpointWatcher {
     private volatile long lastEventNanos;
     private volatile boolean stopped;
     private volatile int reconnectAttempt;
+    /** When the engine last ended the event stream cleanly (nanoTime); a second end soon after is an outage. */
+    private volatile long lastCleanEndNanos = System.nanoTime() - CLEAN_END_QUIET_NANOS - 1;
+    private static final long CLEAN_END_QUIET_NANOS = 10_000_000_000L;
 
     EndpointWatcher(Vertx vertx, RuntimeClient client, ContainerInventory inventory, Backoff backoff) {
         this.vertx = vertx;
@@ -66,6 +60,8 @@ final class EndpointWatcher {
         this.backoff = backoff;
         this.endpointUri = client.endpoint().uri();
         this.status = new StatusRecorder(client.endpoint());
+        this.inspector = new ContainerInspector(vertx, client, inventory, backoff, status, () -> identity, this::removed,
+                () -> stopped);
     }
 
     RuntimeEndpoint endpoint() {
@@ -94,8 +90,7 @@ final class EndpointWatcher {
         if (stopped) {
             return Uni.createFrom().item(false);
         }
-        return client.version()
-                .invoke(this::identified)
+        return reachable()
                 .invoke(this::followEvents)
                 .chain(this::listAll)
                 .map(ignored -> {
@@ -109,6 +104,18 @@ final class EndpointWatcher {
                     scheduleReconnect();
                     return false;
                 });
+    }
+
+    /**
+     * The first time, the engine's identity (/version). Back after an outage, only that it answers (/_ping): a
+     * Podman busy restarting takes seconds for /version and the agent would stay behind for minutes of timeouts.
+     * The identity is then asked for on the side, in case the engine came back as another version.
+     */
+    private Uni<Void> reachable() {
+        if (identity == null) {
+            return client.version().invoke(this::identified).replaceWithVoid();
+        }
+        return client.ping().invoke(() -> client.version().subscribe().with(this::identified, error -> { }));
     }
 
     private void identified(RuntimeIdentity found) {
@@ -131,7 +138,7 @@ final class EndpointWatcher {
         int epoch = ++streamEpoch;
         events = stream.subscribe().with(this::onEvent,
                 error -> onStreamEnd(epoch, error),
-                () -> onStreamEnd(epoch, new RuntimeApiException.Unavailable("event stream closed by the engine", null)));
+                () -> onStreamEnd(epoch, null));
     }
 
     private void onEvent(JsonObject json) {
@@ -152,13 +159,29 @@ final class EndpointWatcher {
         });
     }
 
-    /** A clean end is a failure too: the engine is going away (restart, shutdown) and will be back. */
-    private void onStreamEnd(int epoch, Throwable error) {
+    /**
+     * An engine may end the event stream and stay up (Podman 4.3 does when it rotates its event log, about once a
+     * minute under churn): the first clean end in a while is followed again at once, from the last event, with a
+     * list to heal; anything else, or a failure to follow again, is an outage: reconnect with backoff.
+     */
+    private void onStreamEnd(int epoch, Throwable failure) {
         if (stopped || epoch != streamEpoch) {
             return;
         }
         events = null;
-        status.error(error);
+        long now = System.nanoTime();
+        if (failure == null && now - lastCleanEndNanos > CLEAN_END_QUIET_NANOS && status.current().state() == EndpointState.UP) {
+            lastCleanEndNanos = now;
+            LOG.debugf("%s: event stream ended by the engine; following again", endpointUri);
+            followEvents();
+            listAll().subscribe().with(ignored -> { }, listFailure -> {
+                cancelEvents();
+                status.error(listFailure);
+                scheduleReconnect();
+            });
+            return;
+        }
+        status.error(failure != null ? failure : new RuntimeApiException.Unavailable("event stream closed by the engine", null));
         scheduleReconnect();
     }
 
@@ -195,9 +218,8 @@ final class EndpointWatcher {
                 .replaceWithVoid());
     }
 
-    /** Inspects one container, coalesced with other requests for it; applied unless a removal overtook it. */
     private Uni<Void> inspect(String id) {
-        return inspects.submit(id, () -> refresh(id, 0));
+        return inspector.inspect(id);
     }
 
     /** An inspect the coalescer would not take (over a cap): counted; the resync asks again. */
@@ -212,61 +234,8 @@ final class EndpointWatcher {
         status.tooLarge(error);
     }
 
-    private Uni<Void> refresh(String id, int attempt) {
-        long generation = generations.merge(id, 1L, Long::sum);
-        RuntimeIdentity engine = identity;
-        return client.inspect(id)
-                .invoke(json -> {
-                    if (isCurrent(id, generation)) {
-                        ContainerCaps.Trimmed trimmed = ContainerCaps.trim(ContainerParser.fromInspect(json, engine.kind(), endpointUri));
-                        inventory.put(trimmed.container());
-                        if (trimmed.cut() != null) {
-                            client.report(trimmed.cut());
-                        }
-                    }
-                })
-                .replaceWithVoid()
-                .onFailure(RuntimeApiException.NotFound.class).recoverWithUni(() -> {
-                    if (isCurrent(id, generation)) {
-                        removed(id);
-                    }
-                    return Uni.createFrom().voidItem();
-                })
-                .onFailure().recoverWithUni(error -> {
-                    retryInspect(id, generation, attempt, error);
-                    return Uni.createFrom().voidItem();
-                });
-    }
-
-    /**
-     * One bad inspect does not take the endpoint down: it is recorded and asked again a few times, with backoff or,
-     * while the circuit is open, after the circuit's delay (an open circuit answers locally, so waiting is all that
-     * helps). Only the newest inspect of a container retries; a later event or a removal ends the retries.
-     */
-    private void retryInspect(String id, long generation, int attempt, Throwable error) {
-        if (stopped || !isCurrent(id, generation)) {
-            return;
-        }
-        boolean circuitOpen = error instanceof RuntimeApiException.CircuitOpen;
-        if (!circuitOpen) {
-            status.recordError(error); // an open circuit is not news: what opened it is the last error
-        }
-        if (attempt >= INSPECT_RETRIES) {
-            status.warn("inspect", "inspect " + id + " failed (" + StatusRecorder.message(error) + "); the next event or resync tries again");
-            return;
-        }
-        long delay = circuitOpen ? client.guard().circuitDelay().toMillis() : backoff.delay(attempt).toMillis();
-        LOG.debugf("%s: inspect %s failed (%s); again in %d ms", endpointUri, id, StatusRecorder.message(error), delay);
-        vertx.setTimer(delay, timer -> inspects.submit(id, () -> refresh(id, attempt + 1)).subscribe().with(ignored -> { }, this::refused));
-    }
-
-    private boolean isCurrent(String id, long generation) {
-        Long current = generations.get(id);
-        return current != null && current == generation;
-    }
-
     private void removed(String id) {
-        generations.remove(id);
+        inspector.forget(id);
         reconcile.forget(id);
         inventory.remove(id);
     }

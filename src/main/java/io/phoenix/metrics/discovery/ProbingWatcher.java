@@ -13,13 +13,14 @@ import io.vertx.mutiny.core.Vertx;
 import org.jboss.logging.Logger;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
 /**
  * One configured socket whose kind is found by asking: the Docker Engine API's {@code GET /version} first (Docker,
- * Podman), then CRI {@code Version} (containerd, CRI-O). The first that answers decides, once, which watcher follows
+ * Podman), then CRI {@code Version} (containerd, CRI-O); CRI first where the socket is named like a CRI runtime's. The first that answers decides, once, which watcher follows
  * the endpoint from then on. A socket that answers neither is {@code failing} with runtime {@code unknown} and is
  * asked again with backoff; an absent or refusing one is {@code unavailable}.
  */
@@ -86,21 +87,44 @@ final class ProbingWatcher {
         if (stopped) {
             return Uni.createFrom().item(false);
         }
-        return runtimeClient.version()
-                .chain(identity -> {
-                    LOG.debugf("%s speaks the Docker Engine API", endpoint().uri());
-                    criClient.close();
-                    engine = new EndpointWatcher(vertx, runtimeClient, inventory, backoff);
-                    return engine.start();
-                })
-                .onFailure().recoverWithUni(httpError -> criClient.version()
-                        .chain(identity -> {
-                            LOG.debugf("%s speaks CRI", endpoint().uri());
-                            runtimeClient.close();
-                            cri = new CriWatcher(vertx, criClient, inventory, backoff, pollInterval);
-                            return cri.start();
-                        })
+        if (namedLikeCri()) {
+            // Asked in CRI's order: an HTTP request to a gRPC server only makes Vert.x log a parse error.
+            return criClient.version().chain(this::followCri)
+                    .onFailure().recoverWithUni(criError -> unimplemented(criError)
+                            ? Uni.createFrom().item(neither(criError, criError))
+                            : runtimeClient.version().chain(this::followEngine)
+                                    .onFailure().recoverWithItem(httpError -> neither(httpError, criError)));
+        }
+        return runtimeClient.version().chain(this::followEngine)
+                .onFailure().recoverWithUni(httpError -> criClient.version().chain(this::followCri)
                         .onFailure().recoverWithItem(criError -> neither(httpError, criError)));
+    }
+
+    private Uni<Boolean> followEngine(RuntimeIdentity identity) {
+        LOG.debugf("%s speaks the Docker Engine API", endpoint().uri());
+        criClient.close();
+        engine = new EndpointWatcher(vertx, runtimeClient, inventory, backoff);
+        return engine.start();
+    }
+
+    private Uni<Boolean> followCri(RuntimeIdentity identity) {
+        LOG.debugf("%s speaks CRI", endpoint().uri());
+        runtimeClient.close();
+        cri = new CriWatcher(vertx, criClient, inventory, backoff, pollInterval);
+        return cri.start();
+    }
+
+    /** containerd.sock, crio.sock and the like: CRI runtimes' usual socket names. */
+    private boolean namedLikeCri() {
+        Path name = endpoint().socket().getFileName();
+        String file = name == null ? "" : name.toString();
+        return file.startsWith("containerd") || file.startsWith("crio") || file.contains("cri");
+    }
+
+    /** A gRPC server without the CRI service: a containerd without its CRI plugin, as Docker's own. */
+    private static boolean unimplemented(Throwable error) {
+        return error.getCause() instanceof io.grpc.StatusRuntimeException grpc
+                && grpc.getStatus().getCode() == io.grpc.Status.Code.UNIMPLEMENTED;
     }
 
     /** Absent or refusing: unavailable. Something answered, but neither protocol: failing, runtime unknown. */
@@ -112,8 +136,9 @@ final class ProbingWatcher {
         Instant now = Instant.now();
         synchronized (this) {
             if (answered) {
-                String message = "answers neither the Docker Engine API (" + httpError.getMessage() + ") nor CRI ("
-                        + criError.getMessage() + ")";
+                String message = unimplemented(criError) && httpError == criError
+                        ? "speaks gRPC without the CRI service (a containerd without its CRI plugin, as Docker's own): nothing to follow"
+                        : "answers neither the Docker Engine API (" + httpError.getMessage() + ") nor CRI (" + criError.getMessage() + ")";
                 if (status.state() != EndpointState.FAILING) {
                     LOG.warnf("%s: unknown runtime: %s", endpoint().uri(), message);
                 }

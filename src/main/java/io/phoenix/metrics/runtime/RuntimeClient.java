@@ -86,6 +86,11 @@ public final class RuntimeClient implements AutoCloseable {
         return getObject("/version").map(RuntimeIdentity::fromVersion);
     }
 
+    /** Whether the engine answers at all: {@code /_ping}, milliseconds where Podman's /version takes seconds. */
+    public Uni<Void> ping() {
+        return get("/_ping", 64, body -> null).replaceWithVoid();
+    }
+
     /** Every container, running or not. */
     public Uni<JsonArray> listContainers() {
         return get("/containers/json?all=true", InputCaps.MAX_LIST_BYTES,

@@ -54,6 +54,8 @@ final class FakeEngine implements AutoCloseable {
         if (path.equals("/version")) {
             response.end(new JsonObject().put("Version", "20.10.99-fake").put("ApiVersion", "1.41")
                     .put("Components", new JsonArray().add(new JsonObject().put("Name", "Engine"))).encode());
+        } else if (path.equals("/_ping")) {
+            response.putHeader("content-type", "text/plain").end("OK");
         } else if (path.equals("/containers/json")) {
             JsonArray list = new JsonArray();
             for (Fault f : Fault.values()) {

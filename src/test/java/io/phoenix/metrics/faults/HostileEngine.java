@@ -101,6 +101,7 @@ final class HostileEngine implements AutoCloseable {
         }
         switch (path) {
             case "/version" -> socket.end(Buffer.buffer(whole(version())));
+            case "/_ping" -> socket.end(Buffer.buffer(whole("OK")));
             case "/containers/json" -> socket.end(list());
             case "/events" -> {
                 socket.write(head("chunked"));
