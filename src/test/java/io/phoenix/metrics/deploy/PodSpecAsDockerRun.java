@@ -18,12 +18,25 @@ import java.util.Set;
  * fields (tolerations, priority, requests, service account without a token) have no effect on a running container.
  * <p>
  * The one deliberate difference: this machine's engines listen under {@code runtimeDir}, not the host's /run. That
- * directory is mounted read-only at {@link #RUNTIMES_MOUNT} as well, and each socket of METRICS_RUNTIMES is
- * pointed there by file name; the /run mount stays exactly as the manifest has it.
+ * directory is mounted read-only at {@link #RUNTIMES_MOUNT} as well, and every {@code unix://} socket an env value
+ * names (METRICS_RUNTIMES of the base and the Docker/Podman overlays, CONTAINER_RUNTIME_ENDPOINT of the CRI overlays)
+ * is translated through the pod's own hostPath mounts to the node's path (/host/run/x.sock → /run/x.sock), then
+ * pointed at the socket that stands in for that node path here ({@link #STAND_INS}); the /run mount stays exactly as
+ * the manifest has it. A socket outside every hostPath mount, or one without a stand-in, fails the translation.
  */
 final class PodSpecAsDockerRun {
 
     static final String RUNTIMES_MOUNT = "/host/phoenix-runtimes";
+
+    /**
+     * A node's runtime sockets (as a node has them: the paths the overlays' comments name) → the file under
+     * {@code runtimeDir} that scripts/runtimes.sh serves the same API on. containerd's is the CRI containerd under
+     * cri/: {@code runtimeDir}/containerd/containerd.sock is the one Docker runs on, with its CRI plugin disabled.
+     */
+    static final Map<String, String> STAND_INS = Map.of(
+            "/run/docker.sock", "docker.sock",
+            "/run/podman/podman.sock", "podman.sock",
+            "/run/containerd/containerd.sock", "cri/containerd.sock");
 
     private static final Set<String> POD_FIELDS = Set.of("serviceAccountName", "priorityClassName", "tolerations",
             "containers", "volumes", "hostNetwork", "automountServiceAccountToken", "nodeSelector");
@@ -58,11 +71,21 @@ final class PodSpecAsDockerRun {
         hostNetwork = pod.path("hostNetwork").asBoolean(false);
         options.addAll(List.of("--network", hostNetwork ? "host" : "none"));
 
+        // Where each mountPath of the container comes from on the node (hostPath volumes only).
+        Map<String, String> nodePaths = new LinkedHashMap<>();
+        Map<String, JsonNode> volumes = new LinkedHashMap<>();
+        pod.path("volumes").forEach(v -> volumes.put(v.get("name").asText(), v));
+        for (JsonNode m : c.path("volumeMounts")) {
+            JsonNode volume = volumes.get(m.get("name").asText());
+            if (volume != null && volume.has("hostPath")) {
+                nodePaths.put(m.get("mountPath").asText(), volume.get("hostPath").get("path").asText());
+            }
+        }
         for (JsonNode e : c.path("env")) {
             known("env " + e.path("name").asText(), e, Set.of("name", "value"));
-            env.put(e.get("name").asText(), e.get("value").asText());
+            String value = e.get("value").asText();
+            env.put(e.get("name").asText(), value.startsWith("unix://") ? remapSockets(value, nodePaths, runtimeDir) : value);
         }
-        env.computeIfPresent("METRICS_RUNTIMES", (k, v) -> remapSockets(v, runtimeDir));
         options.addAll(List.of("-v", runtimeDir + ":" + RUNTIMES_MOUNT + ":ro"));
         env.forEach((k, v) -> options.addAll(List.of("-e", k + "=" + v)));
 
@@ -92,8 +115,6 @@ final class PodSpecAsDockerRun {
             options.addAll(List.of("--cpus", cpus(limits.get("cpu").asText())));
         }
 
-        Map<String, JsonNode> volumes = new LinkedHashMap<>();
-        pod.path("volumes").forEach(v -> volumes.put(v.get("name").asText(), v));
         for (JsonNode m : c.path("volumeMounts")) {
             known("volumeMount", m, Set.of("name", "mountPath", "readOnly"));
             JsonNode volume = volumes.get(m.get("name").asText());
@@ -120,14 +141,28 @@ final class PodSpecAsDockerRun {
         readiness = probe(c.get("readinessProbe"), ports);
     }
 
-    private static String remapSockets(String runtimes, Path runtimeDir) {
+    /** Each unix:// URI of a comma-separated list, from the pod's view to the stand-in socket's under {@link #RUNTIMES_MOUNT}. */
+    private static String remapSockets(String uris, Map<String, String> nodePaths, Path runtimeDir) {
         List<String> mapped = new ArrayList<>();
-        for (String uri : runtimes.split(",")) {
-            String file = Path.of(uri.substring("unix://".length())).getFileName().toString();
-            if (!Files.exists(runtimeDir.resolve(file))) {
-                throw new AssertionError(uri + ": no " + file + " under " + runtimeDir + " to stand in for it");
+        for (String uri : uris.split(",")) {
+            if (!uri.startsWith("unix://")) {
+                throw new AssertionError(uris + ": a list of unix:// sockets expected");
             }
-            mapped.add("unix://" + RUNTIMES_MOUNT + "/" + file);
+            Path inPod = Path.of(uri.substring("unix://".length()));
+            String nodePath = nodePaths.entrySet().stream()
+                    .filter(m -> inPod.startsWith(m.getKey()))
+                    .map(m -> Path.of(m.getValue()).resolve(Path.of(m.getKey()).relativize(inPod)).toString())
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError(uri + " is under no hostPath mount of the container " + nodePaths.keySet()));
+            String standIn = STAND_INS.get(nodePath);
+            if (standIn == null) {
+                throw new AssertionError(uri + " is the node's " + nodePath + ", which nothing stands in for on this machine " + STAND_INS.keySet());
+            }
+            if (!Files.exists(runtimeDir.resolve(standIn))) {
+                throw new AssertionError(uri + ": no " + standIn + " under " + runtimeDir + " to stand in for the node's " + nodePath
+                        + " (bash scripts/runtimes.sh up)");
+            }
+            mapped.add("unix://" + RUNTIMES_MOUNT + "/" + standIn);
         }
         return String.join(",", mapped);
     }
