@@ -120,17 +120,10 @@ public class RemoteWriteSender {
                 LOG.warnf("remote-write: cannot read the credentials file (%s); using the last value read", e.toString());
             }
         }
-        boolean dropped = false;
         for (Batch batch : encoder.encode(points, nowNanos)) {
-            List<Batch> overflow = queue.offer(batch);
-            stats.dropped("overflow", overflow);
-            dropped |= !overflow.isEmpty();
+            stats.dropped("overflow", queue.offer(batch));
         }
-        List<Batch> expired = queue.expire(nowNanos);
-        stats.dropped("expired", expired);
-        if (!dropped && expired.isEmpty()) {
-            stats.pushWithoutDrops();
-        }
+        stats.dropped("expired", queue.expire(nowNanos));
     }
 
     private synchronized void pump() {

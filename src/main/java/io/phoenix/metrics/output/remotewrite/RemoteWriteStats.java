@@ -69,6 +69,11 @@ final class RemoteWriteStats {
         if (!"up".equals(state) && !"idle".equals(state)) {
             LOG.infof("remote-write to %s works again", settings.displayUrl());
         }
+        if (droppedInEpisode > 0) {
+            LOG.infof("remote-write to %s: the receiver takes samples again; %d samples were dropped while it could not",
+                    settings.displayUrl(), droppedInEpisode);
+            droppedInEpisode = 0;
+        }
         enter("up");
     }
 
@@ -93,7 +98,10 @@ final class RemoteWriteStats {
         enter("retrying");
     }
 
-    /** Counts batches the buffer dropped; logs the first of an episode, which ends at the next push that drops none. */
+    /**
+     * Counts batches the buffer dropped; logs the first of an episode, which ends when the receiver takes a batch
+     * again (pushes while it is away drop some batches and not others: that is one episode, not many).
+     */
     synchronized void dropped(String reason, List<Batch> batches) {
         if (batches.isEmpty()) {
             return;
@@ -106,13 +114,6 @@ final class RemoteWriteStats {
                             : "older than buffer-duration " + settings.bufferDuration(), samples);
         }
         droppedInEpisode += samples;
-    }
-
-    synchronized void pushWithoutDrops() {
-        if (droppedInEpisode > 0) {
-            LOG.infof("remote-write to %s: the buffer has room again; %d samples were dropped", settings.displayUrl(), droppedInEpisode);
-            droppedInEpisode = 0;
-        }
     }
 
     private void error(String message) {
