@@ -55,12 +55,14 @@ public class CollectionScheduler {
     @Inject
     SampleStore samples;
 
+    /** How long the samples that arrive after a first one are gathered before they are recomputed together. */
+    private static final long GATHER_MILLIS = 20;
+
     private final Map<String, GuardedRun> runs = new ConcurrentHashMap<>();
     private final List<Long> timers = new CopyOnWriteArrayList<>();
     /** Containers waiting to be recomputed after a sample or a change; de-duplicated, drained by one worker at a time. */
     private final Set<String> dirty = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean draining = new AtomicBoolean();
-    private static final long GATHER_MILLIS = 20;
     /** When each container was last recomputed from a sample or change (nanoTime): its timer pass skips it. */
     private final Map<String, Long> computedAt = new ConcurrentHashMap<>();
     private volatile boolean started;
