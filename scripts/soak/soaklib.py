@@ -3,7 +3,6 @@
 Standard library only. Only Unix sockets and 127.0.0.1 are ever contacted.
 """
 
-import http.client
 import json
 import os
 import re
@@ -12,6 +11,9 @@ import socket
 import subprocess
 import sys
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bench"))
+from bench import UnixHTTPConnection  # noqa: E402  (the benchmark's Unix-socket HTTP client)
 
 RT_DIR = os.environ.get("PHOENIX_RUNTIME_DIR", "/tmp/phoenix-runtimes")
 API = "/v1.41"
@@ -129,18 +131,6 @@ def daemon_pid(engine):
 
 
 # ------------------------------------------------------------------------------------------------- engines
-
-class UnixHTTPConnection(http.client.HTTPConnection):
-    def __init__(self, path, timeout=10):
-        super().__init__("localhost", timeout=timeout)
-        self.unix_path = path
-
-    def connect(self):
-        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        s.settimeout(self.timeout)
-        s.connect(self.unix_path)
-        self.sock = s
-
 
 def unix_get_json(path, url, timeout=10):
     c = UnixHTTPConnection(path, timeout)

@@ -83,21 +83,7 @@ public record MetricValue(@JsonIgnore MetricFamily family, double value, long ti
 
     /** The seed's line format: {@code name{label="value",...} value timestamp_ms}, label values escaped. */
     public String toPrometheusFormat() {
-        StringBuilder line = new StringBuilder(family.name());
-        if (!labels.isEmpty()) {
-            line.append('{');
-            boolean first = true;
-            for (Map.Entry<String, String> label : labels.entrySet()) {
-                if (!first) {
-                    line.append(',');
-                }
-                first = false;
-                line.append(label.getKey()).append("=\"");
-                PrometheusText.escape(label.getValue(), line, true);
-                line.append('"');
-            }
-            line.append('}');
-        }
+        StringBuilder line = PrometheusText.series(family.name(), labels, new StringBuilder());
         return line.append(' ').append(PrometheusText.number(value, true)).append(' ').append(timestamp).toString();
     }
 }

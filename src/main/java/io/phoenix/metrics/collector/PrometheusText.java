@@ -1,8 +1,13 @@
 package io.phoenix.metrics.collector;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
-/** The text format's two rules every writer here shares: how to escape a string and how to write a number. */
+/**
+ * The text format's rules every writer here shares: how to escape a string, how to write a series' name and labels,
+ * and how to write a number.
+ */
 public final class PrometheusText {
 
     private PrometheusText() {
@@ -25,6 +30,26 @@ public final class PrometheusText {
                 out.append(c);
             }
         }
+    }
+
+    /** {@code name{label="value",...}}, label values escaped; just the name without labels. */
+    public static StringBuilder series(String name, Map<String, String> labels, StringBuilder out) {
+        out.append(name);
+        if (!labels.isEmpty()) {
+            out.append('{');
+            boolean first = true;
+            for (Map.Entry<String, String> label : labels.entrySet()) {
+                if (!first) {
+                    out.append(',');
+                }
+                first = false;
+                out.append(label.getKey()).append("=\"");
+                escape(label.getValue(), out, true);
+                out.append('"');
+            }
+            out.append('}');
+        }
+        return out;
     }
 
     /**
@@ -64,6 +89,6 @@ public final class PrometheusText {
             out.size += digits;
             return;
         }
-        out.add(number(value, false).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        out.add(number(value, false).getBytes(StandardCharsets.ISO_8859_1));
     }
 }

@@ -154,22 +154,7 @@ public final class SeriesText {
     /** {@code name{label="value",...} }, label values escaped: the untrusted part of a line, written once. */
     private static byte[] prefix(MetricValue value) {
         StringBuilder out = new StringBuilder(value.name().length() + 24 * value.labels().size() + 2);
-        out.append(value.name());
-        if (!value.labels().isEmpty()) {
-            out.append('{');
-            boolean first = true;
-            for (Map.Entry<String, String> label : value.labels().entrySet()) {
-                if (!first) {
-                    out.append(',');
-                }
-                first = false;
-                out.append(label.getKey()).append("=\"");
-                PrometheusText.escape(label.getValue(), out, true);
-                out.append('"');
-            }
-            out.append('}');
-        }
-        return out.append(' ').toString().getBytes(StandardCharsets.UTF_8);
+        return PrometheusText.series(value.name(), value.labels(), out).append(' ').toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /** A growable byte array without the locking of ByteArrayOutputStream. */
