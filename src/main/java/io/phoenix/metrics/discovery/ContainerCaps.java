@@ -48,7 +48,8 @@ final class ContainerCaps {
             return new Trimmed(c, null);
         }
         ContainerInfo trimmed = new ContainerInfo(c.id(), name, image, labels, c.state(), c.created(), c.startedAt(),
-                c.finishedAt(), c.restartCount(), c.exitCode(), c.health(), c.pid(), c.runtime(), c.endpoint());
+                c.finishedAt(), c.restartCount(), c.exitCode(), c.health(), c.pid(), c.runtime(), c.endpoint(), c.exitReason(),
+                c.oomKilled(), c.memoryLimit());
         return new Trimmed(trimmed, new RuntimeApiException.TooLarge("container " + c.shortId() + ": " + String.join(", ", cut)));
     }
 

@@ -221,8 +221,13 @@ final class CriWatcher {
         return client.containerStatus(id)
                 .invoke(response -> {
                     if (isCurrent(id, generation)) {
-                        inventory.put(CriContainers.fromStatus(response, pods.of(sandboxId, inventory.get(id)), runtime.kind(),
-                                endpointUri));
+                        // The engines' caps, in one place: names, images and labels from CRI are untrusted too.
+                        ContainerCaps.Trimmed trimmed = ContainerCaps.trim(CriContainers.fromStatus(response,
+                                pods.of(sandboxId, inventory.get(id)), runtime.kind(), endpointUri));
+                        inventory.put(trimmed.container());
+                        if (trimmed.cut() != null) {
+                            tooLarge(trimmed.cut());
+                        }
                     }
                 })
                 .replaceWithVoid()

@@ -40,6 +40,17 @@ class ContainerCapsTest {
     }
 
     @Test
+    void aTrimmedContainerKeepsItsExitReasonOomStateAndLimit() {
+        ContainerInfo c = new ContainerInfo("a".repeat(64), "n".repeat(2000), "img:1", Map.of("app", "web"), ContainerState.EXITED,
+                null, null, null, 0, 137, HealthStatus.NONE, null, RuntimeKind.DOCKER, "unix:///x.sock", "OOMKilled", true, 16L << 20);
+        ContainerInfo trimmed = ContainerCaps.trim(c).container();
+        assertEquals(InputCaps.MAX_NAME_CHARS, trimmed.name().length());
+        assertEquals("OOMKilled", trimmed.exitReason());
+        assertEquals(Boolean.TRUE, trimmed.oomKilled());
+        assertEquals(16L << 20, trimmed.memoryLimit());
+    }
+
+    @Test
     void labelsPastTheCountCapAreDropped() {
         Map<String, String> labels = new LinkedHashMap<>();
         for (int i = 0; i < InputCaps.MAX_LABELS + 10; i++) {
