@@ -7,7 +7,7 @@ import queue
 import subprocess
 import time
 
-from soaklib import (SOCKETS, cri_containers, daemon_pid, fd_count, heap_after_gc_mib, info_keys, log,
+from soaklib import (SOCKETS, cri_containers, daemon_pid, fd_count, gauge, heap_after_gc_mib, info_keys, log,
                      phoenix_counters, proc_status, series_count, stop_pid)
 
 
@@ -90,8 +90,13 @@ class Probes:
             except (OSError, subprocess.SubprocessError):
                 pass
             body = self.scraper.wait_newer(time.time(), 10) or ""
+            fds = fd_count(pid)
+            held = gauge(body, "phoenix_cgroup_open_files")
+            # The cgroup files the sampler holds are budgeted per running container and follow the population;
+            # a leak shows in the rest.
             s = dict(label=label, t=time.time() - self.t0, heap=heap, rss=(proc_status(pid, "VmRSS") or 0) / 1024,
-                     fds=fd_count(pid), threads=proc_status(pid, "Threads"), series=series_count(body),
+                     fds=fds, held=held, other_fds=fds if fds is None or held is None else int(fds - held),
+                     threads=proc_status(pid, "Threads"), series=series_count(body),
                      counters=phoenix_counters(body), scrapes_ok=self.scraper.ok, scrapes_failed=self.scraper.failed,
                      stale=len(self.stale), checked=self.checked, sse_events=sum(c.events for c in self.sse),
                      sse_bytes=sum(c.bytes for c in self.sse), **cmp)

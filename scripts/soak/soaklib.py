@@ -203,6 +203,12 @@ def series_count(text):
     return sum(1 for line in text.splitlines() if line and not line.startswith("#"))
 
 
+def gauge(text, name):
+    """The value of an unlabelled series on a scraped page, or None."""
+    m = re.search(rf"^{re.escape(name)} ([0-9.eE+-]+)$", text, re.M)
+    return float(m.group(1)) if m else None
+
+
 def phoenix_counters(text):
     """Error/dropped/failed/pending counters of the agent, summed per family (and per `kind`/`reason` label)."""
     out = {}
