@@ -109,7 +109,11 @@ def write(soak, partial=False):
         fmt = (lambda v: f"{v:.1f} {unit}".strip()) if key == "heap" else (lambda v: f"{v}")
         targets.append((f"{what} at the end ≤ reference + 5 %", f"{fmt(r) if r is not None else '?'} → "
                         f"{fmt(e) if e is not None else '?'} ({change})", ok))
-    met = all(ok for _, _, ok in targets) and not partial
+    # A 5-minute smoke run is too short to tell growth from warm-up (heap after a full GC swung 21-28 MiB between
+    # samples of one): there the growth targets are reported, and only scrapes, stale series and the container
+    # count decide.
+    hard = targets[:3] if a.smoke else targets
+    met = all(ok for _, _, ok in hard) and not partial
 
     out = [f"# Soak run{' (INCOMPLETE: interrupted or failed)' if partial else ''}", "",
            f"- command: `{a.cmdline or 'bash scripts/soak.sh'}`",
@@ -124,7 +128,8 @@ def write(soak, partial=False):
            f"- result: **{'all targets met' if met else 'TARGETS MISSED'}**", "", "## Targets", "",
            f"Reference for the end values: {ref_why}. (Only growth counts against a target; a drop is not a leak.)", "",
            "| target | measured | |", "| --- | --- | --- |"]
-    out += [f"| {t} | {v} | {'met' if ok else '**missed**'} |" for t, v, ok in targets]
+    out += [f"| {t} | {v} | {'met' if ok else '**missed**'}{'' if (t, v, ok) in hard else ' (not judged in a smoke run)'} |"
+            for t, v, ok in targets]
     out += ["", "## Samples", "",
             "Each sample pauses the churn and lets the agent settle for 3 s; heap after `jcmd GC.run`; \"containers\" = "
             "engines' containers (any state) / `container_info` series; error counters are increases since the start.",
