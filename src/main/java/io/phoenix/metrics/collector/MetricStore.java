@@ -47,7 +47,8 @@ public class MetricStore {
         } else {
             Owned previous = owners.get(owner);
             boolean timestamps = config != null && config.exposition().timestamps();
-            owners.put(owner, new Owned(List.copyOf(values), SeriesText.of(values, previous == null ? null : previous.text(), timestamps)));
+            SeriesText text = SeriesText.of(values, previous == null ? null : previous.text(), timestamps);
+            owners.put(owner, new Owned(List.copyOf(values), text));
         }
         version.incrementAndGet();
     }

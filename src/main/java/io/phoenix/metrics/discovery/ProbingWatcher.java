@@ -20,9 +20,10 @@ import java.util.Optional;
 
 /**
  * One configured socket whose kind is found by asking: the Docker Engine API's {@code GET /version} first (Docker,
- * Podman), then CRI {@code Version} (containerd, CRI-O); CRI first where the socket is named like a CRI runtime's. The first that answers decides, once, which watcher follows
- * the endpoint from then on. A socket that answers neither is {@code failing} with runtime {@code unknown} and is
- * asked again with backoff; an absent or refusing one is {@code unavailable}.
+ * Podman), then CRI {@code Version} (containerd, CRI-O); CRI first where the socket is named like a CRI runtime's.
+ * The first that answers decides, once, which watcher follows the endpoint from then on. A socket that answers
+ * neither is {@code failing} with runtime {@code unknown} and is asked again with backoff; an absent or refusing one
+ * is {@code unavailable}.
  */
 final class ProbingWatcher {
 
@@ -137,8 +138,10 @@ final class ProbingWatcher {
         synchronized (this) {
             if (answered) {
                 String message = unimplemented(criError) && httpError == criError
-                        ? "speaks gRPC without the CRI service (a containerd without its CRI plugin, as Docker's own): nothing to follow"
-                        : "answers neither the Docker Engine API (" + httpError.getMessage() + ") nor CRI (" + criError.getMessage() + ")";
+                        ? "speaks gRPC without the CRI service (a containerd without its CRI plugin, as Docker's own): "
+                                + "nothing to follow"
+                        : "answers neither the Docker Engine API (" + httpError.getMessage() + ") nor CRI ("
+                                + criError.getMessage() + ")";
                 if (status.state() != EndpointState.FAILING) {
                     LOG.warnf("%s: unknown runtime: %s", endpoint().uri(), message);
                 }
