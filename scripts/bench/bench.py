@@ -107,6 +107,8 @@ def unix_get(path, url, timeout=10):
 class AgentClient:
     """Keep-alive HTTP/1.1 client to the agent on 127.0.0.1 only."""
 
+    headers = {}  # sent with every request
+
     def __init__(self, port):
         self.port = port
         self.conn = None
@@ -117,7 +119,7 @@ class AgentClient:
                 self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
             try:
                 t0 = time.perf_counter()
-                self.conn.request("GET", path)
+                self.conn.request("GET", path, headers=self.headers)
                 r = self.conn.getresponse()
                 body = r.read()
                 t1 = time.perf_counter()

@@ -1,7 +1,6 @@
 """Processes of the footprint run (scripts/bench/footprint.py): JVM options, /proc readers for a process and its
 children (CPU, RSS, threads, open-files limit), and a process started in a session of its own. Standard library only."""
 
-import http.client
 import os
 import signal
 import subprocess
@@ -18,20 +17,7 @@ class KeepAliveClient(B.AgentClient):
     """bench.py's keep-alive client, asking for keep-alive explicitly: netdata 1.37 closes the connection after each
     answer unless the request says `Connection: keep-alive` (the agent keeps it open either way)."""
 
-    def get(self, path, timeout=10):
-        for attempt in (0, 1):
-            if self.conn is None:
-                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
-            try:
-                t0 = time.perf_counter()
-                self.conn.request("GET", path, headers={"Connection": "keep-alive"})
-                r = self.conn.getresponse()
-                body = r.read()
-                return r.status, body, time.perf_counter() - t0
-            except (OSError, http.client.HTTPException):
-                self.close()
-                if attempt:
-                    raise
+    headers = {"Connection": "keep-alive"}
 
 
 def java_opts(a):

@@ -13,7 +13,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bench"))
-from bench import UnixHTTPConnection  # noqa: E402  (the benchmark's Unix-socket HTTP client)
+from bench import UnixHTTPConnection, proc_cmdline as cmdline  # noqa: E402  (the benchmark's helpers)
 
 RT_DIR = os.environ.get("PHOENIX_RUNTIME_DIR", "/tmp/phoenix-runtimes")
 API = "/v1.41"
@@ -68,14 +68,6 @@ def fd_count(pid):
         return len(os.listdir(f"/proc/{pid}/fd"))
     except OSError:
         return None
-
-
-def cmdline(pid):
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as f:
-            return f.read().replace(b"\0", b" ").decode(errors="replace")
-    except OSError:
-        return ""
 
 
 def heap_after_gc_mib(pid):
