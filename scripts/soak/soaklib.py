@@ -7,13 +7,12 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bench"))
-from bench import UnixHTTPConnection, proc_cmdline as cmdline  # noqa: E402  (the benchmark's helpers)
+from bench import UnixHTTPConnection, free_port, proc_cmdline as cmdline  # noqa: E402  (the benchmark's helpers)
 
 RT_DIR = os.environ.get("PHOENIX_RUNTIME_DIR", "/tmp/phoenix-runtimes")
 API = "/v1.41"
@@ -40,14 +39,6 @@ def parse_duration(s):
 def fmt_dur(sec):
     sec = int(round(sec))
     return f"{sec // 3600}h{sec % 3600 // 60:02d}m" if sec >= 3600 else f"{sec // 60}m{sec % 60:02d}s"
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 # ------------------------------------------------------------------------------------------------- /proc, jcmd
