@@ -111,6 +111,13 @@ class LiveStreamTest {
             String name = EngineFixture.uniqueName("compact");
             String id = docker.run(name, "sleep", "300");
             await().atMost(Duration.ofSeconds(10)).until(() -> Scrape.now().value("container_memory_usage_bytes", name).isPresent());
+            // A young container's series still grow for a pass or two (the OOM collector's memory families come after
+            // the first sample): subscribe once two scrapes a pass apart show the same set, so the hello's layout holds.
+            java.util.concurrent.atomic.AtomicLong seen = new java.util.concurrent.atomic.AtomicLong(-1);
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(1200)).until(() -> {
+                long count = Scrape.now().text().lines().filter(l -> l.contains("name=\"" + name + "\"")).count();
+                return count == seen.getAndSet(count);
+            });
             try (SseClient sse = new SseClient(root + "api/stream?format=compact&name=" + name + "&metrics=container_memory_,container_status")) {
                 SseClient.Event hello = sse.next(Duration.ofSeconds(3));
                 assertNotNull(hello);
