@@ -7,7 +7,6 @@ import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -45,21 +44,6 @@ class DiscoveryOnRealEnginesTest {
     @Inject
     DiscoveryService discovery;
 
-    private EngineFixture fixture;
-
-    private EngineFixture on(Engine engine) {
-        engine.awaitUp();
-        fixture = new EngineFixture(engine);
-        return fixture;
-    }
-
-    @AfterEach
-    void cleanUp() {
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
-
 
     /** Waits for what the event stream should bring; on a timeout, says what the agent knew then. */
     private static void awaitEvent(Engine engine, Supplier<String> what, Callable<Boolean> seen) {
@@ -83,7 +67,7 @@ class DiscoveryOnRealEnginesTest {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void startedContainerAppearsThroughEvents(Engine engine) {
-        EngineFixture engineFixture = on(engine);
+        EngineFixture engineFixture = EngineFixture.forTest(engine);
         String name = EngineFixture.uniqueName("start");
         String id = engineFixture.create(name, "sleep", "300");
         assertFalse(inventory.get(id).filter(c -> c.state() == ContainerState.RUNNING).isPresent());
@@ -112,7 +96,7 @@ class DiscoveryOnRealEnginesTest {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void stopGivesExitedStateWithTheRealExitCode(Engine engine) {
-        EngineFixture engineFixture = on(engine);
+        EngineFixture engineFixture = EngineFixture.forTest(engine);
         String name = EngineFixture.uniqueName("stop");
         // PID 1 ignores SIGTERM unless it traps it: this one exits with 7 on stop.
         String id = engineFixture.run(name, "sh", "-c", "trap 'exit 7' TERM; while true; do sleep 0.2; done");
@@ -134,7 +118,7 @@ class DiscoveryOnRealEnginesTest {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void removedContainerDisappears(Engine engine) {
-        EngineFixture engineFixture = on(engine);
+        EngineFixture engineFixture = EngineFixture.forTest(engine);
         String name = EngineFixture.uniqueName("rm");
         String id = engineFixture.run(name, "sleep", "300");
         awaitEvent(engine, () -> "create: " + inventory.get(id), () -> inventory.get(id).isPresent());
@@ -153,7 +137,7 @@ class DiscoveryOnRealEnginesTest {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void removalsRacingInspectsDoNotOpenTheCircuit(Engine engine) {
-        EngineFixture engineFixture = on(engine);
+        EngineFixture engineFixture = EngineFixture.forTest(engine);
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             ids.add(engineFixture.run(EngineFixture.uniqueName("churn"), "sleep", "300"));
@@ -170,7 +154,7 @@ class DiscoveryOnRealEnginesTest {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void renameIsFollowed(Engine engine) {
-        EngineFixture engineFixture = on(engine);
+        EngineFixture engineFixture = EngineFixture.forTest(engine);
         String name = EngineFixture.uniqueName("old");
         String newName = EngineFixture.uniqueName("new");
         String id = engineFixture.run(name, "sleep", "300");
@@ -186,7 +170,7 @@ class DiscoveryOnRealEnginesTest {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void resyncHealsMissedEvents(Engine engine) {
-        EngineFixture engineFixture = on(engine);
+        EngineFixture engineFixture = EngineFixture.forTest(engine);
         String id = engineFixture.run(EngineFixture.uniqueName("heal"), "sleep", "300");
         awaitEvent(engine, () -> "create: " + inventory.get(id), () -> inventory.get(id).isPresent());
 

@@ -8,7 +8,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -18,7 +17,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static io.restassured.RestAssured.given;
@@ -48,26 +46,11 @@ class MetricsOnRealEnginesTest {
     @Inject
     ContainerInventory inventory;
 
-    private EngineFixture fixture;
-
-    private EngineFixture on(Engine engine) {
-        engine.awaitUp();
-        fixture = new EngineFixture(engine);
-        return fixture;
-    }
-
-    @AfterEach
-    void cleanUp() {
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
-
     @ParameterizedTest
     @EnumSource(Engine.class)
     void busyContainerShowsOverHalfACoreWithinFiveSeconds(Engine engine) {
         String name = EngineFixture.uniqueName("busy");
-        on(engine).run(name, "sh", "-c", "yes > /dev/null");
+        EngineFixture.forTest(engine).run(name, "sh", "-c", "yes > /dev/null");
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(200))
                 .until(() -> Scrape.now().value("container_cpu_usage_percent", name).orElse(0.0) > 50);
         Scrape scrape = Scrape.now();
@@ -81,7 +64,8 @@ class MetricsOnRealEnginesTest {
     @EnumSource(Engine.class)
     void containerHolding64MiB(Engine engine) {
         String name = EngineFixture.uniqueName("mem");
-        on(engine).create(name, new JsonObject().put("ShmSize", 128L << 20).put("Memory", 512L << 20),
+        EngineFixture fixture = EngineFixture.forTest(engine);
+        fixture.create(name, new JsonObject().put("ShmSize", 128L << 20).put("Memory", 512L << 20),
                 "sh", "-c", "dd if=/dev/zero of=/dev/shm/fill bs=1M count=64 && sleep 300");
         String id = fixture.inspect(name).getString("Id");
         fixture.start(id);
@@ -106,7 +90,7 @@ class MetricsOnRealEnginesTest {
     @EnumSource(Engine.class)
     void exitCodeAndStatusOfAnExitedContainer(Engine engine) {
         String name = EngineFixture.uniqueName("exit3");
-        on(engine).run(name, "sh", "-c", "exit 3");
+        EngineFixture.forTest(engine).run(name, "sh", "-c", "exit 3");
         await().atMost(Duration.ofSeconds(5)).until(() -> Scrape.now().value("container_exit_code", name).orElse(-1.0) == 3.0);
         Scrape scrape = Scrape.now();
         assertEquals(6.0, scrape.value("container_status", name).orElseThrow(), "6 = exited");
@@ -118,7 +102,8 @@ class MetricsOnRealEnginesTest {
     @EnumSource(Engine.class)
     void restartPolicyRestartsAreCounted(Engine engine) {
         String name = EngineFixture.uniqueName("restart");
-        on(engine).create(name, new JsonObject().put("RestartPolicy", new JsonObject().put("Name", "on-failure").put("MaximumRetryCount", 10)),
+        EngineFixture fixture = EngineFixture.forTest(engine);
+        fixture.create(name, new JsonObject().put("RestartPolicy", new JsonObject().put("Name", "on-failure").put("MaximumRetryCount", 10)),
                 "sh", "-c", "sleep 1; exit 1");
         fixture.start(fixture.inspect(name).getString("Id"));
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
@@ -131,7 +116,8 @@ class MetricsOnRealEnginesTest {
     @EnumSource(Engine.class)
     void removedContainersSeriesAreGoneWithinTwoSeconds(Engine engine) {
         String name = EngineFixture.uniqueName("gone");
-        String id = on(engine).run(name, "sleep", "300");
+        EngineFixture fixture = EngineFixture.forTest(engine);
+        String id = fixture.run(name, "sleep", "300");
         await().atMost(Duration.ofSeconds(5)).until(() -> Scrape.now().value("container_cpu_usage_seconds_total", name).isPresent());
         fixture.remove(id);
         await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(100)).until(() -> !Scrape.now().mentions(name));
@@ -141,7 +127,7 @@ class MetricsOnRealEnginesTest {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void networkBytesGrowWhenContainersTalk(Engine engine) {
-        EngineFixture f = on(engine);
+        EngineFixture f = EngineFixture.forTest(engine);
         String network = EngineFixture.uniqueName("net");
         f.createNetwork(network);
         String server = EngineFixture.uniqueName("srv");
@@ -200,7 +186,7 @@ class MetricsOnRealEnginesTest {
     @Test
     void textByDefaultOpenMetricsWhenAsked() {
         String name = EngineFixture.uniqueName("fmt");
-        on(Engine.DOCKER).run(name, "sleep", "300");
+        EngineFixture.forTest(Engine.DOCKER).run(name, "sleep", "300");
         await().atMost(Duration.ofSeconds(10)).until(() -> Scrape.now().value("container_cpu_usage_seconds_total", name).isPresent());
         given().get("/metrics").then().statusCode(200)
                 .header("Content-Type", startsWith("text/plain; version=0.0.4"))

@@ -6,7 +6,6 @@ import io.phoenix.metrics.testing.Scrape;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -29,15 +28,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestProfile(SlowHost.Patient.class)
 class MemoryLimitOnRealEnginesTest {
 
-    private EngineFixture fixture;
-
-    @AfterEach
-    void cleanUp() {
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
-
     static double hostMemoryBytes() throws Exception {
         String line = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal:")).findFirst().orElseThrow();
         return Long.parseLong(line.replaceAll("\\D", "")) * 1024.0;
@@ -46,8 +36,7 @@ class MemoryLimitOnRealEnginesTest {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void unlimitedIsTheHostsMemoryAndA64MiBLimitIsItself(Engine engine) throws Exception {
-        SlowHost.awaitUp(engine);
-        fixture = new EngineFixture(engine);
+        EngineFixture fixture = EngineFixture.forTest(engine);
         String unlimited = EngineFixture.uniqueName("nolimit");
         String limited = EngineFixture.uniqueName("limit64");
         fixture.run(unlimited, "sleep", "300");

@@ -6,7 +6,6 @@ import io.phoenix.metrics.testing.Scrape;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -32,21 +31,6 @@ class OomAndPressureOnRealEnginesTest {
     private static final JsonObject SIXTEEN_MIB = new JsonObject().put("Memory", 16 * MIB).put("MemorySwap", 16 * MIB);
     private static final String DD_64MIB = "dd if=/dev/zero of=/dev/null bs=64M count=1";
 
-    private EngineFixture fixture;
-
-    @AfterEach
-    void cleanUp() {
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
-
-    private EngineFixture on(Engine engine) {
-        SlowHost.awaitUp(engine);
-        fixture = new EngineFixture(engine);
-        return fixture;
-    }
-
     /** The kernel's own oom_kill count of a running container's memory cgroup, found from its init PID. */
     private static long kernelOomKills(int pid) throws Exception {
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/cgroup"))) {
@@ -63,7 +47,7 @@ class OomAndPressureOnRealEnginesTest {
     }
 
     /** Starts a 16 MiB container whose shell survives its dd child being OOM-killed; returns its id once the kernel counted it. */
-    private String survivingOomKill(String name) throws Exception {
+    private static String survivingOomKill(EngineFixture fixture, String name) throws Exception {
         String id = fixture.create(name, SIXTEEN_MIB, "sh", "-c", "sleep 4; " + DD_64MIB + "; sleep 300");
         fixture.start(id);
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
@@ -84,16 +68,16 @@ class OomAndPressureOnRealEnginesTest {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void anOomKillInARunningContainerIsCountedAndItsNameKeepsCountingAcrossReplacement(Engine engine) throws Exception {
-        on(engine);
+        EngineFixture fixture = EngineFixture.forTest(engine);
         String name = EngineFixture.uniqueName("oom-child");
-        String first = survivingOomKill(name);
+        String first = survivingOomKill(fixture, name);
         await().atMost(Duration.ofSeconds(3)).until(() -> Scrape.now().value("container_oom_kills_by_name_total", name).orElse(0.0) == 1);
 
         fixture.remove(first);
         await().atMost(Duration.ofSeconds(10)).until(() -> Scrape.now().value("container_oom_events_total", name).isEmpty());
         assertEquals(1.0, Scrape.now().value("container_oom_kills_by_name_total", name).orElseThrow(), "the name keeps its count");
 
-        survivingOomKill(name); // a new container of the same name: its own counter starts at 0
+        survivingOomKill(fixture, name); // a new container of the same name: its own counter starts at 0
         await().atMost(Duration.ofSeconds(3)).until(() -> Scrape.now().value("container_oom_kills_by_name_total", name).orElse(0.0) == 2);
         Thread.sleep(1500); // the engine's event and the kernel's count are one kill, not two
         assertEquals(2.0, Scrape.now().value("container_oom_kills_by_name_total", name).orElseThrow());
@@ -102,7 +86,7 @@ class OomAndPressureOnRealEnginesTest {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void aContainerWhoseOnlyProcessIsOomKilled(Engine engine) {
-        on(engine);
+        EngineFixture fixture = EngineFixture.forTest(engine);
         String name = EngineFixture.uniqueName("oom-only");
         String id = fixture.create(name, SIXTEEN_MIB, "sh", "-c", "sleep 1; exec " + DD_64MIB);
         fixture.start(id);
@@ -127,7 +111,7 @@ class OomAndPressureOnRealEnginesTest {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void twoBusyLoopsOnOneCpuWaitForIt(Engine engine) throws Exception {
-        on(engine);
+        EngineFixture fixture = EngineFixture.forTest(engine);
         String name = EngineFixture.uniqueName("psi");
         fixture.start(fixture.create(name, new JsonObject().put("CpusetCpus", "0"), "sh", "-c", "yes > /dev/null & exec yes > /dev/null"));
         await().atMost(Duration.ofSeconds(10)).until(() -> Scrape.now().value("container_cpu_usage_seconds_total", name).isPresent());

@@ -1,19 +1,10 @@
 package io.phoenix.metrics.oom;
 
-import io.phoenix.metrics.testing.Engine;
 import io.quarkus.test.junit.QuarkusTestProfile;
 
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
-import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
-
-/**
- * Engine.awaitUp with more patience: on the shared 2-core machines, with other suites running, the agent's first
- * connection (and Podman's /version) can take well over its 30 s.
- */
+/** Profiles for a loaded 2-core machine, where Podman's /version can take 5-15 s while other suites run. */
 final class SlowHost {
 
     private SlowHost() {
@@ -33,11 +24,5 @@ final class SlowHost {
         public Map<String, String> getConfigOverrides() {
             return Map.of("metrics.discovery.request-timeout", "30s", "metrics.source", "api");
         }
-    }
-
-    static void awaitUp(Engine engine) {
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> given()
-                .get("/api/runtimes").then().extract().<List<Map<String, Object>>>path("runtimes").stream()
-                .anyMatch(r -> engine.uri().equals(r.get("socket")) && "up".equals(r.get("state"))));
     }
 }

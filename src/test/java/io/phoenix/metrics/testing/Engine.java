@@ -1,6 +1,12 @@
 package io.phoenix.metrics.testing;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 
 /** The two real engines scripts/runtimes.sh starts for the tests, and the image each has imported. */
 public enum Engine {
@@ -36,10 +42,13 @@ public enum Engine {
         return name().toLowerCase();
     }
 
-    /** Waits until the agent under test reports this engine up (it connects asynchronously after start-up). */
+    /**
+     * Waits until the agent under test reports this engine up (it connects asynchronously after start-up). Patient:
+     * on a loaded 2-core machine the first connection, and Podman's /version, can take well over 30 s.
+     */
     public void awaitUp() {
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> io.restassured.RestAssured.given()
-                .get("/api/runtimes").then().extract().<java.util.List<java.util.Map<String, Object>>>path("runtimes").stream()
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> given()
+                .get("/api/runtimes").then().extract().<List<Map<String, Object>>>path("runtimes").stream()
                 .anyMatch(r -> uri().equals(r.get("socket")) && "up".equals(r.get("state"))));
     }
 }

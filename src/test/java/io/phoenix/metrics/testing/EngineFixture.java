@@ -44,6 +44,15 @@ public final class EngineFixture implements AutoCloseable {
         this.socket = SocketAddress.domainSocketAddress(engine.socket().toString());
     }
 
+    /**
+     * The fixture of one {@code @QuarkusTest} method: waits until the agent under test has the engine up, and is closed
+     * after the method by {@link PerTest}.
+     */
+    public static EngineFixture forTest(Engine engine) {
+        engine.awaitUp();
+        return PerTest.closeAfter(new EngineFixture(engine));
+    }
+
     public Engine engine() {
         return engine;
     }
@@ -112,6 +121,17 @@ public final class EngineFixture implements AutoCloseable {
     public String address(String containerId, String network) {
         return inspect(containerId).getJsonObject("NetworkSettings").getJsonObject("Networks").getJsonObject(network)
                 .getString("IPAddress");
+    }
+
+    /** GET /containers/{id}/stats?stream=false&one-shot=true: the engine's own reading, answered at once (precpu empty). */
+    public JsonObject oneShotStats(String id) {
+        return call(HttpMethod.GET, "/containers/" + id + "/stats?stream=false&one-shot=true", null).bodyAsJsonObject();
+    }
+
+    /** How many networks the engine has of this exact name. */
+    public int networks(String name) {
+        JsonArray all = new JsonArray(call(HttpMethod.GET, "/networks", null).bodyAsString());
+        return (int) all.stream().filter(n -> name.equals(((JsonObject) n).getString("Name"))).count();
     }
 
     public JsonObject inspect(String id) {

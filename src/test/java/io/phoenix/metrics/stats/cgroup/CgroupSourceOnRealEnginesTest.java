@@ -13,7 +13,6 @@ import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -62,31 +61,6 @@ class CgroupSourceOnRealEnginesTest {
     @Inject
     ContainerInventory inventory;
 
-    private EngineFixture fixture;
-    private EngineApi api;
-
-    private EngineFixture on(Engine engine) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> "up".equals(runtime(engine).get("state")));
-        fixture = new EngineFixture(engine);
-        api = new EngineApi(engine);
-        return fixture;
-    }
-
-    @AfterEach
-    void cleanUp() {
-        if (fixture != null) {
-            fixture.close(); // containers first, then the networks they were on
-        }
-        if (api != null) {
-            api.close();
-        }
-    }
-
-    private static Map<String, Object> runtime(Engine engine) {
-        List<Map<String, Object>> runtimes = given().get("/api/runtimes").then().statusCode(200).extract().path("runtimes");
-        return runtimes.stream().filter(r -> engine.uri().equals(r.get("socket"))).findFirst().orElseThrow();
-    }
-
     private Optional<StatsSample> latest(String id) {
         return store.window(id).map(SampleWindow::latest);
     }
@@ -94,7 +68,7 @@ class CgroupSourceOnRealEnginesTest {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void cpuMemoryAndLimitAgreeWithTheEngine(Engine engine) {
-        EngineFixture engineFixture = on(engine);
+        EngineFixture engineFixture = EngineFixture.forTest(engine);
         // 8 MB of page cache that stays charged, so that a few pages coming and going between two readings of a
         // busy container are well under 5 %; and a working set (usage − inactive_file) far from the usage.
         String id = engineFixture.create(EngineFixture.uniqueName("cg-busy"), new JsonObject().put("Memory", 64 * MIB),
@@ -105,7 +79,7 @@ class CgroupSourceOnRealEnginesTest {
 
         // The engine's reading is taken between two of ours: the same counter, so it must lie between them.
         StatsSample before = probe().readNow(id).orElseThrow();
-        JsonObject reference = api.oneShotStats(id);
+        JsonObject reference = engineFixture.oneShotStats(id);
         StatsSample after = probe().readNow(id).orElseThrow();
 
         long engineCpu = reference.getJsonObject("cpu_stats").getJsonObject("cpu_usage").getLong("total_usage");
@@ -141,13 +115,13 @@ class CgroupSourceOnRealEnginesTest {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void networkBytesGrowWhenTheTestsOwnContainersExchangeData(Engine engine) {
-        EngineFixture engineFixture = on(engine);
+        EngineFixture engineFixture = EngineFixture.forTest(engine);
         String network = EngineFixture.uniqueName("cg-net");
-        api.createNetwork(network);
+        engineFixture.createNetwork(network);
         JsonObject onNetwork = new JsonObject().put("NetworkMode", network);
         String server = engineFixture.create(EngineFixture.uniqueName("cg-httpd"), onNetwork, "/bin/busybox", "httpd", "-f", "-p", "8080", "-h", "/");
         engineFixture.start(server);
-        String address = api.address(engineFixture.inspect(server), network);
+        String address = engineFixture.address(server, network);
         // Container to container on the test's own network: fetch the 2 MB busybox binary over and over.
         String client = engineFixture.create(EngineFixture.uniqueName("cg-wget"), onNetwork, "sh", "-c",
                 "while true; do wget -q -O /dev/null http://" + address + ":8080/bin/busybox; sleep 0.5; done");
@@ -174,7 +148,7 @@ class CgroupSourceOnRealEnginesTest {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void anFsyncWriterShowsAtLeast16MBWritten(Engine engine) throws IOException {
-        EngineFixture engineFixture = on(engine);
+        EngineFixture engineFixture = EngineFixture.forTest(engine);
         String id = engineFixture.run(EngineFixture.uniqueName("cg-dd"), "sh", "-c",
                 "dd if=/dev/zero of=/f bs=1M count=16 conv=fsync; sleep 600");
 
@@ -207,7 +181,7 @@ class CgroupSourceOnRealEnginesTest {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void aContainerRemovedBetweenTwoTicksReleasesEveryDescriptor(Engine engine) {
-        EngineFixture engineFixture = on(engine);
+        EngineFixture engineFixture = EngineFixture.forTest(engine);
         String id = engineFixture.run(EngineFixture.uniqueName("cg-fd"), "sleep", "600");
         try {
             await().atMost(Duration.ofSeconds(20)).until(() -> latest(id).isPresent());
@@ -277,7 +251,7 @@ class CgroupSourceOnRealEnginesTest {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void aContainerOnTheHostNetworkReportsNoInterfaces(Engine engine) {
-        EngineFixture engineFixture = on(engine);
+        EngineFixture engineFixture = EngineFixture.forTest(engine);
         String id = engineFixture.create(EngineFixture.uniqueName("cg-hostnet"), new JsonObject().put("NetworkMode", "host"), "sleep", "600");
         engineFixture.start(id);
         await().atMost(Duration.ofSeconds(10)).until(() -> latest(id).isPresent());
