@@ -33,9 +33,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The one collection path. Three things ask for values: the timer of the collectors' interval (every container, or
  * the host), a new sample of a container, and a change of its record (so a new container shows within milliseconds of
- * its start event). All of them end in {@link #collect}: one collector over some containers, run through that
- * collector's {@link GuardedRun} (timeout, retries, duration, errors, health) on a worker thread, written to the
- * {@link MetricStore}. A removed container's values leave the store here, and only here.
+ * its start event); a container coming or going also reruns the host collectors that
+ * {@linkplain SystemMetricsCollector#followsInventory follow the inventory}. All of them end in {@code collect}: one
+ * collector, run through its {@link GuardedRun} (timeout, retries, duration, errors, health) on a worker thread,
+ * written to the {@link MetricStore}. A removed container's values leave the store here, and only here.
  */
 @ApplicationScoped
 public class CollectionScheduler {
@@ -63,6 +64,8 @@ public class CollectionScheduler {
     /** Containers waiting to be recomputed after a sample or a change; de-duplicated, drained by one worker at a time. */
     private final Set<String> dirty = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean draining = new AtomicBoolean();
+    /** A container came or went: the host collectors that follow the inventory run with the next drain. */
+    private final AtomicBoolean hostDue = new AtomicBoolean();
     /** When each container was last recomputed from a sample or change (nanoTime): its timer pass skips it. */
     private final Map<String, Long> computedAt = new ConcurrentHashMap<>();
     private volatile boolean started;
@@ -100,9 +103,14 @@ public class CollectionScheduler {
         return Optional.ofNullable(runs.get(name)).map(GuardedRun::status);
     }
 
-    void onInventoryChange(@Observes InventoryChange change) {
+    /** After the other observers (default priority), so that what runs next sees the change everywhere (the OOM tally). */
+    void onInventoryChange(@Observes @Priority(Interceptor.Priority.APPLICATION + 1000) InventoryChange change) {
+        if (!(change instanceof InventoryChange.Updated)) {
+            hostDue.set(true);
+        }
         if (change instanceof InventoryChange.Removed removed) {
             forget(removed.container().id());
+            drainSoon();
         } else {
             recomputeSoon(change.container().id());
         }
@@ -123,7 +131,11 @@ public class CollectionScheduler {
             return;
         }
         dirty.add(containerId);
-        if (draining.compareAndSet(false, true)) {
+        drainSoon();
+    }
+
+    private void drainSoon() {
+        if (started && draining.compareAndSet(false, true)) {
             // A sampler pass delivers its containers within milliseconds: gathered, they are one guarded run per
             // collector instead of one per container.
             vertx.setTimer(GATHER_MILLIS, id -> onWorker(this::drain, () -> { }));
@@ -150,8 +162,12 @@ public class CollectionScheduler {
             if (!batch.isEmpty()) {
                 recompute(batch);
             }
+            if (hostDue.getAndSet(false)) {
+                registry.collectors().stream().filter(c -> c.config().enabled() && c instanceof SystemMetricsCollector s
+                        && s.followsInventory()).forEach(c -> collect((SystemMetricsCollector) c));
+            }
             draining.set(false);
-        } while (!dirty.isEmpty() && draining.compareAndSet(false, true));
+        } while ((!dirty.isEmpty() || hostDue.get()) && draining.compareAndSet(false, true));
     }
 
     /** Every enabled container collector on these containers, now: the sample- and change-driven path. */
@@ -188,10 +204,7 @@ public class CollectionScheduler {
                 collect(containers, due);
                 store.retain(collector.name(), seen);
             } else if (collector instanceof SystemMetricsCollector system) {
-                runs.get(collector.name()).run(() -> {
-                    store.put(collector.name(), MetricStore.HOST, system.collect());
-                    return null;
-                });
+                collect(system);
             }
         }
     }
@@ -233,6 +246,16 @@ public class CollectionScheduler {
             }
             return null;
         });
+    }
+
+    /** A host collector, guarded; one run at a time, so that the timer's and a change's runs write in order. */
+    private void collect(SystemMetricsCollector collector) {
+        synchronized (collector) {
+            runs.get(collector.name()).run(() -> {
+                store.put(collector.name(), MetricStore.HOST, collector.collect());
+                return null;
+            });
+        }
     }
 
     private List<ContainerSnapshot> snapshots(List<ContainerInfo> containers) {

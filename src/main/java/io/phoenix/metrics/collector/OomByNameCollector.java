@@ -31,4 +31,10 @@ public final class OomByNameCollector extends ConfiguredCollector implements Sys
         }
         return out;
     }
+
+    /** A name whose last container went without a kill leaves at once, like that container's series. */
+    @Override
+    public boolean followsInventory() {
+        return true;
+    }
 }

@@ -6,4 +6,12 @@ import java.util.List;
 public interface SystemMetricsCollector extends MetricsCollector {
 
     List<MetricValue> collect() throws Exception;
+
+    /**
+     * True when the values depend on which containers exist (series per container name, say): the collector then
+     * also runs when a container comes or goes, so that its series follow removals as fast as the containers' own.
+     */
+    default boolean followsInventory() {
+        return false;
+    }
 }
