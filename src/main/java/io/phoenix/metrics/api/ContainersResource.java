@@ -14,11 +14,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import io.smallrye.mutiny.Multi;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.sse.OutboundSseEvent;
-import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.core.Response;
 
 import java.util.Arrays;
@@ -37,10 +33,6 @@ public class ContainersResource {
     ContainerInventory inventory;
     @Inject
     MetricStore store;
-    @Inject
-    SseEvents events;
-    @Context
-    Sse sse;
 
     /** All known containers, sorted by runtime and name; {@code runtime} and {@code state} filter. */
     @GET
@@ -86,15 +78,12 @@ public class ContainersResource {
         throw new ApiException(Response.Status.BAD_REQUEST, "format=" + format + ": expected json or prometheus");
     }
 
-    /** Server-Sent Events of one container; see {@link StreamResource}. */
-    @GET
-    @Path("/{ref}/stream")
-    @Produces(MediaType.SERVER_SENT_EVENTS)
-    public Multi<OutboundSseEvent> stream(@PathParam("ref") String reference, @QueryParam("metrics") String metrics) {
-        return events.events(sse, resolve(reference).id(), null, null, metrics);
+    private ContainerInfo resolve(String reference) {
+        return resolve(inventory, reference);
     }
 
-    private ContainerInfo resolve(String reference) {
+    /** @throws ApiException 404 for no such container, 409 for a prefix of several */
+    static ContainerInfo resolve(ContainerInventory inventory, String reference) {
         ContainerLookup lookup = inventory.find(reference);
         if (lookup instanceof ContainerLookup.Found found) {
             return found.container();

@@ -10,18 +10,19 @@ import io.phoenix.metrics.live.FeedFilter;
 import io.phoenix.metrics.live.LiveFeed;
 import io.phoenix.metrics.live.WireFormat;
 import io.smallrye.mutiny.Multi;
+import io.vertx.core.buffer.Buffer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.sse.OutboundSseEvent;
-import jakarta.ws.rs.sse.Sse;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 
 /**
- * Live feed events as SSE, in either {@link WireFormat}. Each event is serialized once per format and metric
- * selection, by the first client that writes it; the others get the same text.
+ * Live feed events as SSE frames ({@code event:name\ndata:...\n\n}), in either {@link WireFormat}. Each event's
+ * frame is made once per format and metric selection, by the first client that writes it; the others get the same
+ * bytes.
  */
 @ApplicationScoped
 public class SseEvents {
@@ -30,16 +31,22 @@ public class SseEvents {
     public record Payload(String id, String name, String runtime, String state, Instant at, List<MetricValue> metrics) {
     }
 
+    /**
+     * One event's bytes for one client. {@code last}: the end of what belongs together (a tick's values end with its
+     * tick), so the client's pending frames go out now, in one write.
+     */
+    public record Frame(Buffer bytes, boolean last) {
+    }
+
+    private static final Buffer NOTHING = Buffer.buffer(0);
+
     @Inject
     LiveFeed feed;
     @Inject
     ObjectMapper mapper;
 
-    public Multi<OutboundSseEvent> events(Sse sse, String containerId, String runtime, String name, String metrics) {
-        return events(sse, containerId, runtime, name, metrics, null);
-    }
-
-    public Multi<OutboundSseEvent> events(Sse sse, String containerId, String runtime, String name, String metrics, String format) {
+    /** @throws ApiException 400 for a runtime or format this API does not know */
+    public Multi<Frame> frames(String containerId, String runtime, String name, String metrics, String format) {
         FeedFilter filter;
         try {
             filter = FeedFilter.of(containerId, runtime, name, metrics);
@@ -53,18 +60,25 @@ public class SseEvents {
             throw new ApiException(Response.Status.BAD_REQUEST, "format=" + format + ": expected json or compact");
         }
         String key = "sse|" + wire + "|" + filter.metricsKey();
-        return feed.subscribe(filter, wire).map(event -> event instanceof FeedEvent.Hello
-                ? build(sse, event, wire, filter)
-                : event.memo().get(key, k -> build(sse, event, wire, filter)));
+        return feed.subscribe(filter, wire).map(event -> new Frame(event instanceof FeedEvent.Hello
+                ? frame(event, wire, filter)
+                : event.memo().get(key, k -> frame(event, wire, filter)), !(event instanceof FeedEvent.Metrics)));
     }
 
-    // The data is a ready string, so the event carries plain "data:" lines without a content-type field.
-    private OutboundSseEvent build(Sse sse, FeedEvent event, WireFormat wire, FeedFilter filter) {
+    private Buffer frame(FeedEvent event, WireFormat wire, FeedFilter filter) {
         if (wire == WireFormat.COMPACT) {
-            return sse.newEventBuilder().name(CompactFormat.eventName(event)).data(CompactFormat.data(event, filter.metricPrefixes()))
-                    .build();
+            return frame(CompactFormat.eventName(event), CompactFormat.data(event, filter.metricPrefixes()));
         }
-        return sse.newEventBuilder().name(jsonName(event)).data(json(payload(event, filter))).build();
+        if (event instanceof FeedEvent.Tick) {
+            return NOTHING; // the JSON stream has no tick event; it only ends the tick's write
+        }
+        return frame(jsonName(event), json(payload(event, filter)));
+    }
+
+    /** Data never holds a line break (JSON without pretty-printing): one "data:" line, no space after the colon. */
+    private static Buffer frame(String name, String data) {
+        byte[] bytes = ("event:" + name + "\ndata:" + data + "\n\n").getBytes(StandardCharsets.UTF_8);
+        return Buffer.buffer(bytes);
     }
 
     private static String jsonName(FeedEvent event) {

@@ -63,7 +63,10 @@ public sealed interface FeedEvent {
         }
     }
 
-    /** Compact stream: the end of a tick, so that a client sees the stream alive even with no container to show. */
+    /**
+     * The end of a tick: what came since is written to each client at once. Compact clients also see it as an event,
+     * so that the stream shows alive even with no container to show.
+     */
     record Tick(Instant at, Memo memo) implements FeedEvent {
         Tick(Instant at) {
             this(at, new Memo());

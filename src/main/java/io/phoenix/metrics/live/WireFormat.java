@@ -15,8 +15,8 @@ public enum WireFormat {
     }
 
     boolean carries(FeedEvent event) {
-        if (event instanceof FeedEvent.Metrics) {
-            return true;
+        if (event instanceof FeedEvent.Metrics || event instanceof FeedEvent.Tick) {
+            return true; // a JSON client gets no tick event, but its tick's values go out at the tick, in one write
         }
         if (event instanceof FeedEvent.Removed removed) {
             return this == JSON || removed.layout() != null;
