@@ -49,6 +49,7 @@ final class ContainerReader implements AutoCloseable {
     private final MemoryEventFiles memoryEvents;
     /** Scratch for keyed reads, shared by the readers (one container is read at a time). */
     private final long[] values = new long[8];
+    private StatsSample last;
 
     private ContainerReader(String containerId, int pid, CgroupFiles files, CpuReader cpu, MemoryReader memory,
                             KernelFile pidsCurrent, DiskReader disk, NetworkReader network, PressureFiles pressure,
@@ -126,14 +127,19 @@ final class ContainerReader implements AutoCloseable {
      * @throws IOException when the cgroup or the process is gone (the container stopped; untrack follows)
      */
     StatsSample read(Scan s, long hostNanos, int onlineCpus, Instant readAt) throws IOException {
-        return new StatsSample(containerId, readAt,
-                cpu == null ? null : cpu.read(s, values, hostNanos, onlineCpus),
+        StatsSample.Cpu before = last == null ? null : last.cpu();
+        StatsSample.Cpu now = cpu == null ? null : cpu.read(s, values, hostNanos, onlineCpus, before);
+        // What only the container's own processes can change is not read again while they have not run: the CPU
+        // counter is the proof (see CpuReader and DiskReader). Memory, network and pressure change without them.
+        boolean ran = before == null || now == null || now.totalNanos() != before.totalNanos();
+        last = new StatsSample(containerId, readAt, now,
                 memory == null ? null : memory.read(s, values),
-                pidsCurrent == null ? null : boxed(pidsCurrent.into(s).single()),
+                pidsCurrent == null ? null : ran ? boxed(pidsCurrent.into(s).single()) : last.pids(),
                 network == null ? List.of() : network.read(s),
-                disk.read(s, values),
+                disk.read(s, values, ran ? null : last.disks()),
                 pressure == null ? null : pressure.read(s),
                 memoryEvents == null ? null : memoryEvents.read(s));
+        return last;
     }
 
     @Override

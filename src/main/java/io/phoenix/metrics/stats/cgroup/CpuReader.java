@@ -32,12 +32,20 @@ record CpuReader(KernelFile cpuacctUsage, KernelFile cpuacctStat, KernelFile cpu
         return cpuacctUsage != null || cpuStatV2 != null;
     }
 
-    /** {@code hostNanos}/{@code onlineCpus} come from the pass's single read of /proc/stat. */
-    StatsSample.Cpu read(Scan s, long[] values, long hostNanos, int onlineCpus) throws IOException {
+    /**
+     * {@code hostNanos}/{@code onlineCpus} come from the pass's single read of /proc/stat. On v1, when cpuacct.usage
+     * has not moved since {@code before}, cpuacct.stat and cpu.stat are not read: their user/system ticks and
+     * periods are only counted while the cgroup's tasks run, which would have moved the usage.
+     */
+    StatsSample.Cpu read(Scan s, long[] values, long hostNanos, int onlineCpus, StatsSample.Cpu before) throws IOException {
         if (cpuacctUsage != null) {
             long total = cpuacctUsage.into(s).single();
             if (total == Scan.NONE) {
                 return null;
+            }
+            if (before != null && before.totalNanos() == total) {
+                return new StatsSample.Cpu(total, before.userNanos(), before.systemNanos(), hostNanos, onlineCpus,
+                        before.periods(), before.throttledPeriods(), before.throttledNanos());
             }
             Long user = null;
             Long system = null;

@@ -54,7 +54,15 @@ final class DiskReader {
         return source;
     }
 
-    List<StatsSample.Disk> read(Scan s, long[] values) throws IOException {
+    /**
+     * @param unchanged the last read's disks when the container's processes have not run since (else null): then
+     *                  the v1 counters, which count I/O as its processes submit it, are kept without a read. (v2
+     *                  io.stat is always read: it also counts the writeback the kernel's flusher does for the cgroup.)
+     */
+    List<StatsSample.Disk> read(Scan s, long[] values, List<StatsSample.Disk> unchanged) throws IOException {
+        if (unchanged != null && (source == Source.BLKIO || source == Source.PROC_IO)) {
+            return unchanged;
+        }
         devices.reset();
         if (ioStat != null) {
             KernelFormats.ioStat(ioStat.into(s), devices);
