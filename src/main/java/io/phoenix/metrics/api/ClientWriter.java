@@ -35,6 +35,10 @@ final class ClientWriter implements MultiSubscriber<SseEvents.Frame> {
     /** Serial (the Reactive Streams rule), so pending needs no lock; drain handlers only ask for more. */
     @Override
     public void onItem(SseEvents.Frame frame) {
+        if (response.closed()) {
+            subscription.cancel(); // gone between two events; its close handler cancels too
+            return;
+        }
         pending.appendBuffer(frame.bytes());
         if (frame.last() && pending.length() > 0) {
             Buffer out = pending;
