@@ -35,8 +35,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the host), a new sample of a container, and a change of its record (so a new container shows within milliseconds of
  * its start event); a container coming or going also reruns the host collectors that
  * {@linkplain SystemMetricsCollector#followsInventory follow the inventory}. All of them end in {@code collect}: one
- * collector, run through its {@link GuardedRun} (timeout, retries, duration, errors, health) on a worker thread,
- * written to the {@link MetricStore}. A removed container's values leave the store here, and only here.
+ * collector, run through its {@link GuardedRun} (timeout, retries, duration, errors, health) on a worker thread
+ * (the inventory's followers on the change's own), written to the {@link MetricStore}. A removed container's values leave the store here, and only here.
  */
 @ApplicationScoped
 public class CollectionScheduler {
@@ -64,8 +64,6 @@ public class CollectionScheduler {
     /** Containers waiting to be recomputed after a sample or a change; de-duplicated, drained by one worker at a time. */
     private final Set<String> dirty = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean draining = new AtomicBoolean();
-    /** A container came or went: the host collectors that follow the inventory run with the next drain. */
-    private final AtomicBoolean hostDue = new AtomicBoolean();
     /** When each container was last recomputed from a sample or change (nanoTime): its timer pass skips it. */
     private final Map<String, Long> computedAt = new ConcurrentHashMap<>();
     private volatile boolean started;
@@ -103,16 +101,23 @@ public class CollectionScheduler {
         return Optional.ofNullable(runs.get(name)).map(GuardedRun::status);
     }
 
-    /** After the other observers (default priority), so that what runs next sees the change everywhere (the OOM tally). */
+    /**
+     * After the other observers (default priority), so that the host collectors that follow the inventory see the
+     * change everywhere (the OOM tally). They run here, at once: a removed container's name leaves /metrics with its
+     * own series, in the same rendering.
+     */
     void onInventoryChange(@Observes @Priority(Interceptor.Priority.APPLICATION + 1000) InventoryChange change) {
-        if (!(change instanceof InventoryChange.Updated)) {
-            hostDue.set(true);
-        }
         if (change instanceof InventoryChange.Removed removed) {
             forget(removed.container().id());
-            drainSoon();
         } else {
             recomputeSoon(change.container().id());
+        }
+        if (started && !(change instanceof InventoryChange.Updated)) {
+            for (MetricsCollector collector : registry.collectors()) {
+                if (collector.config().enabled() && collector instanceof SystemMetricsCollector host && host.followsInventory()) {
+                    collect(host);
+                }
+            }
         }
     }
 
@@ -131,11 +136,7 @@ public class CollectionScheduler {
             return;
         }
         dirty.add(containerId);
-        drainSoon();
-    }
-
-    private void drainSoon() {
-        if (started && draining.compareAndSet(false, true)) {
+        if (draining.compareAndSet(false, true)) {
             // A sampler pass delivers its containers within milliseconds: gathered, they are one guarded run per
             // collector instead of one per container.
             vertx.setTimer(GATHER_MILLIS, id -> onWorker(this::drain, () -> { }));
@@ -162,12 +163,8 @@ public class CollectionScheduler {
             if (!batch.isEmpty()) {
                 recompute(batch);
             }
-            if (hostDue.getAndSet(false)) {
-                registry.collectors().stream().filter(c -> c.config().enabled() && c instanceof SystemMetricsCollector s
-                        && s.followsInventory()).forEach(c -> collect((SystemMetricsCollector) c));
-            }
             draining.set(false);
-        } while ((!dirty.isEmpty() || hostDue.get()) && draining.compareAndSet(false, true));
+        } while (!dirty.isEmpty() && draining.compareAndSet(false, true));
     }
 
     /** Every enabled container collector on these containers, now: the sample- and change-driven path. */

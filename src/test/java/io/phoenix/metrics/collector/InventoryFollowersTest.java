@@ -49,8 +49,8 @@ class InventoryFollowersTest {
                 .until(() -> Scrape.now().value("container_oom_kills_by_name_total", name).orElse(-1.0) == 0.0);
 
         inventory.remove(id);
-        // The page may be 100 ms older than the store; the drain runs 20 ms after the change.
-        await().atMost(Duration.ofMillis(600)).pollInterval(Duration.ofMillis(20))
+        // The page may be 100 ms older than the store; the name leaves in the same write as the container.
+        await().atMost(Duration.ofMillis(400)).pollInterval(Duration.ofMillis(20))
                 .until(() -> !Scrape.now().mentions(name));
         assertTrue(Scrape.now().value("container_oom_kills_by_name_total", name).isEmpty());
     }
