@@ -10,16 +10,16 @@ public class ApiExceptionMappers {
 
     @ServerExceptionMapper
     public Response api(ApiException e) {
-        return json(e.status().getStatusCode(), e.status().getReasonPhrase(), e.getMessage());
+        return json(ApiError.of(e));
     }
 
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e) {
         Response.StatusType status = e.getResponse().getStatusInfo();
-        return json(status.getStatusCode(), status.getReasonPhrase(), e.getMessage());
+        return json(new ApiError(status.getStatusCode(), status.getReasonPhrase(), e.getMessage()));
     }
 
-    static Response json(int status, String error, String message) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(new ApiError(status, error, message)).build();
+    static Response json(ApiError error) {
+        return Response.status(error.status()).type(MediaType.APPLICATION_JSON_TYPE).entity(error).build();
     }
 }

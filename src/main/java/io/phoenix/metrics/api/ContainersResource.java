@@ -54,7 +54,7 @@ public class ContainersResource {
     @GET
     @Path("/{ref}")
     public ContainerInfo get(@PathParam("ref") String reference) {
-        return resolve(reference);
+        return resolve(inventory, reference);
     }
 
     /** The container's current values, from memory; {@code ?format=prometheus} gives the seed's line format. */
@@ -65,7 +65,7 @@ public class ContainersResource {
     @Path("/{ref}/metrics")
     @Produces({MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN})
     public Response metrics(@PathParam("ref") String reference, @QueryParam("format") String format) {
-        ContainerInfo container = resolve(reference);
+        ContainerInfo container = resolve(inventory, reference);
         List<MetricValue> values = store.of(container.id());
         if (format == null || format.isBlank() || format.equals("json")) {
             return Response.ok(new ContainerMetricsView(container.id(), container.name(), container.runtime().label(), values),
@@ -76,10 +76,6 @@ public class ContainersResource {
             return Response.ok(lines, MediaType.TEXT_PLAIN_TYPE).build();
         }
         throw new ApiException(Response.Status.BAD_REQUEST, "format=" + format + ": expected json or prometheus");
-    }
-
-    private ContainerInfo resolve(String reference) {
-        return resolve(inventory, reference);
     }
 
     /** @throws ApiException 404 for no such container, 409 for a prefix of several */

@@ -62,7 +62,7 @@ public class StreamRoute {
     private void refuse(RoutingContext context, ApiException e) {
         String body;
         try {
-            body = mapper.writeValueAsString(new ApiError(e.status().getStatusCode(), e.status().getReasonPhrase(), e.getMessage()));
+            body = mapper.writeValueAsString(ApiError.of(e));
         } catch (JsonProcessingException impossible) {
             throw new IllegalStateException(impossible);
         }

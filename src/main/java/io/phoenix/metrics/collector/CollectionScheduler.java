@@ -61,6 +61,8 @@ public class CollectionScheduler {
 
     private final Map<String, GuardedRun> runs = new ConcurrentHashMap<>();
     private final List<Long> timers = new CopyOnWriteArrayList<>();
+    /** The enabled host collectors that follow the inventory (see {@link #onInventoryChange}). */
+    private final List<SystemMetricsCollector> followers = new CopyOnWriteArrayList<>();
     /** Containers waiting to be recomputed after a sample or a change; de-duplicated, drained by one worker at a time. */
     private final Set<String> dirty = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean draining = new AtomicBoolean();
@@ -81,6 +83,9 @@ public class CollectionScheduler {
             if (collector.config().enabled()) {
                 runs.put(collector.name(), new GuardedRun(collector.config(), config.unhealthyAfter(), meters));
                 byInterval.computeIfAbsent(collector.config().interval(), i -> new ArrayList<>()).add(collector);
+                if (collector instanceof SystemMetricsCollector host && host.followsInventory()) {
+                    followers.add(host);
+                }
             }
         }
         byInterval.forEach((interval, collectors) -> {
@@ -112,12 +117,8 @@ public class CollectionScheduler {
         } else {
             recomputeSoon(change.container().id());
         }
-        if (started && !(change instanceof InventoryChange.Updated)) {
-            for (MetricsCollector collector : registry.collectors()) {
-                if (collector.config().enabled() && collector instanceof SystemMetricsCollector host && host.followsInventory()) {
-                    collect(host);
-                }
-            }
+        if (!(change instanceof InventoryChange.Updated)) {
+            followers.forEach(this::collect);
         }
     }
 
