@@ -336,6 +336,7 @@ class Agent:
             "METRICS_STATS_INTERVAL": f"{self.interval_s}s",
             "METRICS_SOURCE": self.args.source,
         })
+        env.setdefault("MALLOC_ARENA_MAX", "2")   # as the image and the systemd unit run it
         java = ["java", *self.args.java_opts.split()]
         if self.args.jfr and self.interval_s == 1:
             java.append(f"-XX:StartFlightRecording=filename={self.args.run_dir}/{self.tag}.jfr,settings=profile,dumponexit=true")

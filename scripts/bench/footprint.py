@@ -47,6 +47,7 @@ class Footprint:
         env.update({"PORT": str(port), "QUARKUS_HTTP_HOST": "127.0.0.1", "METRICS_RUNTIMES": f"unix://{sock}",
                     "METRICS_AUTODETECT": "false", "METRICS_COLLECTION_INTERVAL": "1s", "METRICS_STATS_INTERVAL": "1s",
                     "METRICS_SOURCE": self.a.source})
+        env.setdefault("MALLOC_ARENA_MAX", "2")   # as the image and the systemd unit run it
         return Proc(tag, ["java", *self.opts, "-jar", self.a.jar], env, self.a.run_dir, port)
 
     def launch(self):

@@ -49,6 +49,9 @@ public class MetricStore {
             boolean timestamps = config != null && config.exposition().timestamps();
             SeriesText text = SeriesText.of(values, previous == null ? null : previous.text(), timestamps);
             owners.put(owner, new Owned(List.copyOf(values), text));
+            if (previous != null && text == previous.text()) {
+                return; // the same lines: what was rendered from them still holds
+            }
         }
         version.incrementAndGet();
     }
@@ -67,7 +70,7 @@ public class MetricStore {
         version.incrementAndGet();
     }
 
-    /** Changes whenever anything was written, so readers can cache what they derive. */
+    /** Changes whenever an exposition line changed (not when the same values were written again), so readers can cache what they render. */
     public long version() {
         return version.get();
     }

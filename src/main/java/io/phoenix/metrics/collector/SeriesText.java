@@ -70,6 +70,9 @@ public final class SeriesText {
         }
         int n = values.size();
         MetricValue[] series = values.toArray(new MetricValue[0]);
+        if (previous != null && sameLines(previous, series, timestamps)) {
+            return previous; // an idle container's pass: the bytes are made once, not every second
+        }
         byte[][] prefixes = new byte[n][];
         List<MetricFamily> order = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -115,6 +118,22 @@ public final class SeriesText {
             om.add((byte) '\n');
         }
         text.add((byte) '\n');
+    }
+
+    /** Whether these values would write exactly the previous lines: same series in the same order, same numbers. */
+    private static boolean sameLines(SeriesText previous, MetricValue[] values, boolean timestamps) {
+        if (previous.series.length != values.length) {
+            return false;
+        }
+        for (int i = 0; i < values.length; i++) {
+            MetricValue before = previous.series[i];
+            MetricValue now = values[i];
+            if (Double.doubleToLongBits(before.value()) != Double.doubleToLongBits(now.value())
+                    || timestamps && before.timestamp() != now.timestamp() || !sameSeries(before, now)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean contains(List<MetricFamily> families, MetricFamily family) {

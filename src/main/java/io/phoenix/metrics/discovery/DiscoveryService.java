@@ -15,7 +15,6 @@ import io.phoenix.metrics.runtime.RuntimeIdentity;
 import io.phoenix.metrics.runtime.cri.CriClient;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -26,6 +25,7 @@ import org.jboss.logging.Logger;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 /** Starts one watcher per resolved endpoint and keeps them resynced. Never blocks start-up on an engine. */
@@ -47,14 +47,20 @@ public class DiscoveryService {
 
     private volatile List<ProbingWatcher> watchers = List.of();
     private final EndpointResolver resolver = EndpointResolver.system();
+    private final AtomicBoolean resyncing = new AtomicBoolean();
+    private volatile long resyncTimer = -1;
 
     void onStart(@Observes StartupEvent event) {
+        MetricsConfig.Discovery discovery = config.discovery();
+        long every = discovery.resyncInterval().toMillis();
+        if (every < 1) {
+            throw new IllegalArgumentException("metrics.discovery.resync-interval=" + discovery.resyncInterval() + ": must be positive");
+        }
         List<RuntimeEndpoint> endpoints = resolver.resolve(config.runtimes(), config.autodetect());
         if (endpoints.isEmpty()) {
             LOG.warn(noEndpointMessage());
             return;
         }
-        MetricsConfig.Discovery discovery = config.discovery();
         Backoff backoff = new Backoff(discovery.reconnectMinDelay(), discovery.reconnectMaxDelay());
         MetricsConfig.FaultTolerance ft = config.faultTolerance();
         RuntimeGuard.Settings guarding = new RuntimeGuard.Settings(discovery.requestTimeout(), ft.retries(), ft.retryDelay(),
@@ -77,6 +83,8 @@ public class DiscoveryService {
         }
         LOG.infof("Watching %d runtime endpoint(s): %s", watchers.size(),
                 endpoints.stream().map(e -> e.uri() + " (" + e.origin().name().toLowerCase() + ")").collect(Collectors.joining(", ")));
+        // A Vert.x timer, not a scheduler: Quarkus' scheduler wakes every second to check its triggers.
+        resyncTimer = vertx.setPeriodic(every, every, id -> resyncOnTimer());
         Multi.createFrom().iterable(watchers)
                 .onItem().transformToUniAndMerge(ProbingWatcher::start)
                 .collect().asList()
@@ -99,8 +107,8 @@ public class DiscoveryService {
                                       Backoff backoff) {
         RuntimeGuard guard = new RuntimeGuard(endpoint, guarding);
         RuntimeClient client = new RuntimeClient(vertx, endpoint, options, guard, error -> countError(endpoint, error));
-        CriClient cri = new CriClient(endpoint, options.requestTimeout(), guard, error -> countError(endpoint, error));
-        return new ProbingWatcher(vertx, client, cri, inventory, backoff, config.cri().pollInterval());
+        return new ProbingWatcher(vertx, client,
+                () -> new CriClient(endpoint, options.requestTimeout(), guard, error -> countError(endpoint, error)), inventory, backoff, config.cri().pollInterval());
     }
 
     /** An input over a cap marks its endpoint failing, wherever it was found (stats streams too). */
@@ -119,13 +127,20 @@ public class DiscoveryService {
     }
 
     void onStop(@Observes ShutdownEvent event) {
+        if (resyncTimer >= 0) {
+            vertx.cancelTimer(resyncTimer);
+        }
         watchers.forEach(ProbingWatcher::stop);
     }
 
-    @Scheduled(every = "${metrics.discovery.resync-interval}", delayed = "${metrics.discovery.resync-interval}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    Uni<Void> scheduledResync() {
-        return resyncAll();
+    /** The periodic full list; skipped while the previous one still runs. */
+    private void resyncOnTimer() {
+        if (resyncing.compareAndSet(false, true)) {
+            resyncAll().subscribe().with(ignored -> resyncing.set(false), error -> {
+                resyncing.set(false);
+                LOG.debugf("resync failed: %s", error.getMessage());
+            });
+        }
     }
 
     /** Lists every reachable endpoint in full and reconciles the inventory with what it says. */

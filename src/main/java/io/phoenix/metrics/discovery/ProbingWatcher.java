@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * One configured socket whose kind is found by asking: the Docker Engine API's {@code GET /version} first (Docker,
@@ -32,7 +33,9 @@ final class ProbingWatcher {
 
     private final Vertx vertx;
     private final RuntimeClient runtimeClient;
-    private final CriClient criClient;
+    /** Made on the first CRI question: an engine's endpoint answers the HTTP probe first and never loads gRPC. */
+    private final Supplier<CriClient> criFactory;
+    private CriClient criClient;
     private final ContainerInventory inventory;
     private final Backoff backoff;
     private final Duration pollInterval;
@@ -43,11 +46,11 @@ final class ProbingWatcher {
     private volatile int attempt;
     private volatile boolean stopped;
 
-    ProbingWatcher(Vertx vertx, RuntimeClient runtimeClient, CriClient criClient, ContainerInventory inventory,
+    ProbingWatcher(Vertx vertx, RuntimeClient runtimeClient, Supplier<CriClient> criFactory, ContainerInventory inventory,
                    Backoff backoff, Duration pollInterval) {
         this.vertx = vertx;
         this.runtimeClient = runtimeClient;
-        this.criClient = criClient;
+        this.criFactory = criFactory;
         this.inventory = inventory;
         this.backoff = backoff;
         this.pollInterval = pollInterval;
@@ -68,7 +71,20 @@ final class ProbingWatcher {
     }
 
     Optional<CriClient> criClient() {
-        return cri == null ? Optional.empty() : Optional.of(criClient);
+        return cri == null ? Optional.empty() : Optional.of(cri());
+    }
+
+    private synchronized CriClient cri() {
+        if (criClient == null) {
+            criClient = criFactory.get();
+        }
+        return criClient;
+    }
+
+    private synchronized void closeCri() {
+        if (criClient != null) {
+            criClient.close();
+        }
     }
 
     /** Null until the endpoint has said what it is. */
@@ -90,20 +106,20 @@ final class ProbingWatcher {
         }
         if (namedLikeCri()) {
             // Asked in CRI's order: an HTTP request to a gRPC server only makes Vert.x log a parse error.
-            return criClient.version().chain(this::followCri)
+            return cri().version().chain(this::followCri)
                     .onFailure().recoverWithUni(criError -> unimplemented(criError)
                             ? Uni.createFrom().item(neither(criError, criError))
                             : runtimeClient.version().chain(this::followEngine)
                                     .onFailure().recoverWithItem(httpError -> neither(httpError, criError)));
         }
         return runtimeClient.version().chain(this::followEngine)
-                .onFailure().recoverWithUni(httpError -> criClient.version().chain(this::followCri)
+                .onFailure().recoverWithUni(httpError -> cri().version().chain(this::followCri)
                         .onFailure().recoverWithItem(criError -> neither(httpError, criError)));
     }
 
     private Uni<Boolean> followEngine(RuntimeIdentity identity) {
         LOG.debugf("%s speaks the Docker Engine API", endpoint().uri());
-        criClient.close();
+        closeCri();
         engine = new EndpointWatcher(vertx, runtimeClient, inventory, backoff);
         return engine.start();
     }
@@ -111,7 +127,7 @@ final class ProbingWatcher {
     private Uni<Boolean> followCri(RuntimeIdentity identity) {
         LOG.debugf("%s speaks CRI", endpoint().uri());
         runtimeClient.close();
-        cri = new CriWatcher(vertx, criClient, inventory, backoff, pollInterval);
+        cri = new CriWatcher(vertx, cri(), inventory, backoff, pollInterval);
         return cri.start();
     }
 
@@ -203,7 +219,7 @@ final class ProbingWatcher {
             cri.stop();
         } else {
             runtimeClient.close();
-            criClient.close();
+            closeCri();
         }
     }
 }

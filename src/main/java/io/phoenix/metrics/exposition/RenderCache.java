@@ -1,14 +1,15 @@
 package io.phoenix.metrics.exposition;
 
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.function.Supplier;
 
 /**
- * One rendering of a scrape body, made again only when its source changed and the last one is at least
- * {@link #MAX_STALENESS_NANOS} old. The source changes with every sample (a hundred times a second with a hundred
- * containers), so without that floor every scrape would render thousands of lines; with it, what a scrape serves is
- * at most 100 ms older than the source.
+ * One rendering of a scrape body, made again only when its source changed and the last one is at least the floor
+ * old. The container families change with every sample (a hundred times a second with a hundred containers), so
+ * without a floor every scrape would render thousands of lines; with {@link #MAX_STALENESS_NANOS}, what a scrape
+ * serves is at most 100 ms older than the source.
  *
  * <p>The bytes are kept as a Vert.x buffer that every scrape writes as it is: each write takes its own slice, so
  * nothing is copied per scrape. (At 100 containers a body is about 300 KiB; copying it per scrape was most of the
@@ -21,7 +22,16 @@ final class RenderCache {
     private record Rendered(long version, long renderedAt, Buffer bytes) {
     }
 
+    private final long floorNanos;
     private volatile Rendered last;
+
+    RenderCache() {
+        this(MAX_STALENESS_NANOS);
+    }
+
+    RenderCache(long floorNanos) {
+        this.floorNanos = floorNanos;
+    }
 
     /**
      * @param version changes whenever the source changed; a source without one passes the clock, and is then
@@ -30,13 +40,14 @@ final class RenderCache {
     Buffer get(long version, Supplier<byte[]> render) {
         Rendered cached = last;
         long now = System.nanoTime();
-        if (cached != null && (cached.version() == version || now - cached.renderedAt() < MAX_STALENESS_NANOS)) {
+        if (cached != null && (cached.version() == version || now - cached.renderedAt() < floorNanos)) {
             return cached.bytes();
         }
         synchronized (this) {
             cached = last;
-            if (cached == null || cached.version() != version && now - cached.renderedAt() >= MAX_STALENESS_NANOS) {
-                cached = new Rendered(version, System.nanoTime(), Buffer.buffer(render.get()));
+            if (cached == null || cached.version() != version && now - cached.renderedAt() >= floorNanos) {
+                // The rendered bytes wrapped, not copied into a second buffer.
+                cached = new Rendered(version, System.nanoTime(), Buffer.buffer(Unpooled.wrappedBuffer(render.get())));
                 last = cached;
             }
             return cached.bytes();

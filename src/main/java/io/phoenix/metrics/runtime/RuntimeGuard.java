@@ -30,6 +30,8 @@ public final class RuntimeGuard {
     private final String circuitName;
     private final Duration circuitDelay;
     private final Guard guard;
+    /** Looked up once: a CDI lookup per request and per scrape of the circuit gauge is not free. */
+    private volatile CircuitBreakerMaintenance maintenance;
 
     public RuntimeGuard(RuntimeEndpoint endpoint, Settings settings) {
         this.circuitName = "runtime:" + endpoint.uri();
@@ -61,7 +63,11 @@ public final class RuntimeGuard {
     }
 
     public CircuitBreakerState circuitState() {
-        return CircuitBreakerMaintenance.get().currentState(circuitName);
+        CircuitBreakerMaintenance circuits = maintenance;
+        if (circuits == null) {
+            circuits = maintenance = CircuitBreakerMaintenance.get();
+        }
+        return circuits.currentState(circuitName);
     }
 
     /** closed, open or half_open, as the API and metrics show it. */
