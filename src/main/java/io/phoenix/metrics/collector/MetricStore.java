@@ -70,7 +70,10 @@ public class MetricStore {
         version.incrementAndGet();
     }
 
-    /** Changes whenever an exposition line changed (not when the same values were written again), so readers can cache what they render. */
+    /**
+     * Changes whenever an exposition line changed (not when the same values were written again), so readers can
+     * cache what they render.
+     */
     public long version() {
         return version.get();
     }

@@ -54,7 +54,8 @@ public class DiscoveryService {
         MetricsConfig.Discovery discovery = config.discovery();
         long every = discovery.resyncInterval().toMillis();
         if (every < 1) {
-            throw new IllegalArgumentException("metrics.discovery.resync-interval=" + discovery.resyncInterval() + ": must be positive");
+            throw new IllegalArgumentException(
+                    "metrics.discovery.resync-interval=" + discovery.resyncInterval() + ": must be positive");
         }
         List<RuntimeEndpoint> endpoints = resolver.resolve(config.runtimes(), config.autodetect());
         if (endpoints.isEmpty()) {
@@ -108,7 +109,8 @@ public class DiscoveryService {
         RuntimeGuard guard = new RuntimeGuard(endpoint, guarding);
         RuntimeClient client = new RuntimeClient(vertx, endpoint, options, guard, error -> countError(endpoint, error));
         return new ProbingWatcher(vertx, client,
-                () -> new CriClient(endpoint, options.requestTimeout(), guard, error -> countError(endpoint, error)), inventory, backoff, config.cri().pollInterval());
+                () -> new CriClient(endpoint, options.requestTimeout(), guard, error -> countError(endpoint, error)),
+                inventory, backoff, config.cri().pollInterval());
     }
 
     /** An input over a cap marks its endpoint failing, wherever it was found (stats streams too). */

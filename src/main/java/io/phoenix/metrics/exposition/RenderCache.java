@@ -12,7 +12,7 @@ import java.util.function.Supplier;
  * serves is at most 100 ms older than the source.
  *
  * <p>The bytes are kept as a Vert.x buffer that every scrape writes as it is: each write takes its own slice, so
- * nothing is copied per scrape. (At 100 containers a body is about 300 KiB; copying it per scrape was most of the
+ * nothing is copied per scrape. (At 100 containers a body is about 500 KiB; copying it per scrape was most of the
  * agent's garbage under a fast scraper, and the young collections it caused were the scrape latency's tail.)
  */
 final class RenderCache {
