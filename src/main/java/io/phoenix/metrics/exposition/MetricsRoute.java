@@ -2,6 +2,7 @@ package io.phoenix.metrics.exposition;
 
 import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.prometheus.client.exporter.common.TextFormat;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.MIMEHeader;
@@ -18,7 +19,8 @@ import java.util.List;
  * {@code GET /metrics}: the container and host families, then the service's own (JVM, HTTP, self-metrics from
  * Micrometer), in Prometheus text 0.0.4 unless the Accept header asks for OpenMetrics. (Quarkus' own handler,
  * left at /q/metrics, answers OpenMetrics to "Accept: * / *" and 406 to a versioned OpenMetrics Accept.) Served on
- * the event loop: the scrape only reads memory.
+ * the event loop: the scrape only reads memory. A scraper that keeps its interval finds both pages rendered just
+ * before it asks ({@link RenderAhead}); others render a stale page on the request, as the first scrapes do.
  */
 @ApplicationScoped
 public class MetricsRoute {
@@ -31,6 +33,8 @@ public class MetricsRoute {
     PrometheusMeterRegistry registry;
     @Inject
     PrometheusExposition exposition;
+    @Inject
+    Vertx vertx;
 
     /**
      * Micrometer's families (JVM, HTTP, the agent's own): rendered at most once a second, the collection interval's
@@ -41,16 +45,20 @@ public class MetricsRoute {
     private final RenderCache micrometerText = new RenderCache(MICROMETER_FLOOR_NANOS);
     private final RenderCache micrometerOpenMetrics = new RenderCache(MICROMETER_FLOOR_NANOS);
 
+    private RenderAhead ahead;
+
     void routes(@Observes Router router) {
+        ahead = new RenderAhead(vertx, this::render);
         router.get("/metrics").handler(this::scrape);
     }
 
     private void scrape(RoutingContext context) {
+        long arrived = System.nanoTime(); // before any rendering, which would blur the scraper's cadence
         boolean openMetrics = prefersOpenMetrics(context.parsedHeaders().accept());
-        String contentType = openMetrics ? TextFormat.CONTENT_TYPE_OPENMETRICS_100 : TextFormat.CONTENT_TYPE_004;
+        String contentType = contentType(openMetrics);
         Buffer ours = exposition.render(openMetrics);
-        Buffer theirs = (openMetrics ? micrometerOpenMetrics : micrometerText)
-                .get(System.nanoTime(), () -> micrometer(contentType, openMetrics));
+        Buffer theirs = micrometerPage(openMetrics);
+        ahead.scraped(openMetrics, arrived);
         // The cached buffers are written as they are (no copy): one response, a known length, no chunking.
         HttpServerResponse response = context.response()
                 .putHeader("Content-Type", contentType)
@@ -62,6 +70,21 @@ public class MetricsRoute {
         } else {
             response.end(theirs);
         }
+    }
+
+    /** Both pages of one format, rendered now if stale: what a scrape writes, and what is made ahead of one. */
+    void render(boolean openMetrics) {
+        exposition.render(openMetrics);
+        micrometerPage(openMetrics);
+    }
+
+    private Buffer micrometerPage(boolean openMetrics) {
+        return (openMetrics ? micrometerOpenMetrics : micrometerText)
+                .get(System.nanoTime(), () -> micrometer(contentType(openMetrics), openMetrics));
+    }
+
+    private static String contentType(boolean openMetrics) {
+        return openMetrics ? TextFormat.CONTENT_TYPE_OPENMETRICS_100 : TextFormat.CONTENT_TYPE_004;
     }
 
     private byte[] micrometer(String contentType, boolean openMetrics) {

@@ -36,6 +36,11 @@ public class PrometheusExposition {
         return (asOpenMetrics ? openMetrics : text).get(store.version(), () -> assemble(store.texts(), asOpenMetrics));
     }
 
+    /** When the page a scrape of this format is served now was rendered (System.nanoTime). */
+    long renderedAt(boolean asOpenMetrics) {
+        return (asOpenMetrics ? openMetrics : text).renderedAt();
+    }
+
     /** The page of some values, through the same lines and assembly as a scrape (tests, recorded cases). */
     static byte[] write(List<MetricValue> values, boolean openMetrics, boolean timestamps) {
         return assemble(List.of(SeriesText.of(values, null, timestamps)), openMetrics);

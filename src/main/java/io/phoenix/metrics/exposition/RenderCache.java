@@ -37,6 +37,12 @@ final class RenderCache {
      * @param version changes whenever the source changed; a source without one passes the clock, and is then
      *                rendered again once the floor has passed
      */
+    /** When the page served now was rendered (System.nanoTime), or Long.MIN_VALUE before the first. */
+    long renderedAt() {
+        Rendered cached = last;
+        return cached == null ? Long.MIN_VALUE : cached.renderedAt();
+    }
+
     Buffer get(long version, Supplier<byte[]> render) {
         Rendered cached = last;
         long now = System.nanoTime();
