@@ -8,8 +8,6 @@ import io.phoenix.metrics.discovery.InventoryChange;
 import io.phoenix.metrics.stats.SampleStore;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.Vertx;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -35,8 +33,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the host), a new sample of a container, and a change of its record (so a new container shows within milliseconds of
  * its start event); a container coming or going also reruns the host collectors that
  * {@linkplain SystemMetricsCollector#followsInventory follow the inventory}. All of them end in {@code collect}: one
- * collector, run through its {@link GuardedRun} (timeout, retries, duration, errors, health) on a worker thread
- * (the inventory's followers on the change's own), written to the {@link MetricStore}. A removed container's values leave the store here, and only here.
+ * collector, run through its {@link GuardedRun} (timeout, retries, duration, errors, health) on the
+ * {@link CollectionThread} (the inventory's followers on the change's own), written to the {@link MetricStore}. A
+ * removed container's values leave the store here, and only here.
  */
 @ApplicationScoped
 public class CollectionScheduler {
@@ -48,8 +47,6 @@ public class CollectionScheduler {
     @Inject
     ContainerInventory inventory;
     @Inject
-    Vertx vertx;
-    @Inject
     MetricsConfig config;
     @Inject
     MeterRegistry meters;
@@ -60,10 +57,10 @@ public class CollectionScheduler {
     private static final long GATHER_MILLIS = 20;
 
     private final Map<String, GuardedRun> runs = new ConcurrentHashMap<>();
-    private final List<Long> timers = new CopyOnWriteArrayList<>();
+    private final CollectionThread thread = new CollectionThread();
     /** The enabled host collectors that follow the inventory (see {@link #onInventoryChange}). */
     private final List<SystemMetricsCollector> followers = new CopyOnWriteArrayList<>();
-    /** Containers waiting to be recomputed after a sample or a change; de-duplicated, drained by one worker at a time. */
+    /** Containers waiting to be recomputed after a sample or a change; de-duplicated, drained on the collection thread. */
     private final Set<String> dirty = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean draining = new AtomicBoolean();
     /** When each container was last recomputed from a sample or change (nanoTime): its timer pass skips it. */
@@ -71,9 +68,9 @@ public class CollectionScheduler {
     private volatile boolean started;
 
     /**
-     * After discovery (default priority) has started, so the first tick already sees containers. One timer per
-     * distinct interval, not per collector: the collectors that share an interval run in one pass on one worker
-     * (a node agent's idle cost is mostly wake-ups).
+     * After discovery (default priority) has started, so the first pass already sees containers. One pass per
+     * distinct interval, not per collector: the collectors that share an interval run together (a node agent's idle
+     * cost is mostly wake-ups).
      */
     void start(@Observes @Priority(Interceptor.Priority.APPLICATION + 100) StartupEvent event) {
         registry.initializeAll();
@@ -88,16 +85,13 @@ public class CollectionScheduler {
                 }
             }
         }
-        byInterval.forEach((interval, collectors) -> {
-            AtomicBoolean busy = new AtomicBoolean();
-            timers.add(vertx.setPeriodic(0, interval.toMillis(), id -> tick(collectors, busy)));
-        });
+        byInterval.forEach((interval, collectors) -> thread.every(interval, () -> run(collectors)));
         samples.onSample(this::recomputeSoon);
         started = true;
     }
 
     void stop(@Observes ShutdownEvent event) {
-        timers.forEach(vertx::cancelTimer);
+        thread.stop();
         registry.cleanupAll();
     }
 
@@ -124,13 +118,6 @@ public class CollectionScheduler {
 
     // ---- what asks for values ----------------------------------------------------------------------------------
 
-    private void tick(List<MetricsCollector> collectors, AtomicBoolean busy) {
-        if (!busy.compareAndSet(false, true)) {
-            return; // the previous pass still runs
-        }
-        onWorker(() -> run(collectors), () -> busy.set(false));
-    }
-
     /** Queues one container for its container collectors; cheap, called from event loops and the cgroup thread. */
     private void recomputeSoon(String containerId) {
         if (!started) {
@@ -140,7 +127,7 @@ public class CollectionScheduler {
         if (draining.compareAndSet(false, true)) {
             // A sampler pass delivers its containers within milliseconds: gathered, they are one guarded run per
             // collector instead of one per container.
-            vertx.setTimer(GATHER_MILLIS, id -> onWorker(this::drain, () -> { }));
+            thread.after(GATHER_MILLIS, this::drain);
         }
     }
 
@@ -198,8 +185,13 @@ public class CollectionScheduler {
                 if (due == null) {
                     seen = new HashSet<>();
                     due = snapshots(due(collector.config().interval(), seen));
+                    registry.retain(seen);
                 }
-                collect(containers, due);
+                if (due.isEmpty()) {
+                    runs.get(collector.name()).nothingDue();
+                } else {
+                    collect(containers, due);
+                }
                 store.retain(collector.name(), seen);
             } else if (collector instanceof SystemMetricsCollector system) {
                 collect(system);
@@ -278,13 +270,7 @@ public class CollectionScheduler {
     private void forget(String containerId) {
         dirty.remove(containerId);
         computedAt.remove(containerId);
+        registry.forget(containerId);
         store.forget(containerId);
-    }
-
-    private void onWorker(Runnable work, Runnable after) {
-        vertx.executeBlocking(Uni.createFrom().item(() -> {
-            work.run();
-            return null;
-        }), false).subscribe().with(ignored -> after.run(), error -> after.run());
     }
 }

@@ -12,7 +12,10 @@ import org.jboss.logging.Logger;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
@@ -37,6 +40,7 @@ public class CollectorRegistry {
     private final CollectorFactory factory = new CollectorFactory();
     private final List<MetricsCollector> collectors = new CopyOnWriteArrayList<>();
     private volatile LabelPolicy labelPolicy = new LabelPolicy(List.of());
+    private final Map<String, Labels> labels = new ConcurrentHashMap<>();
 
     public CollectorFactory factory() {
         return factory;
@@ -73,8 +77,31 @@ public class CollectorRegistry {
 
     /** What a container collector is given for one container: its record, newest samples and labels. */
     public ContainerSnapshot snapshot(ContainerInfo container, Instant now) {
-        return new ContainerSnapshot(container, samples.window(container.id()).orElse(null), now,
-                labelPolicy.base(container), labelPolicy.metadata(container));
+        Labels cached = labels.get(container.id());
+        if (cached == null || cached.of() != container) {
+            cached = new Labels(container, MetricValue.frozen(labelPolicy.base(container)),
+                    MetricValue.frozen(labelPolicy.metadata(container)));
+            labels.put(container.id(), cached);
+        }
+        return new ContainerSnapshot(container, samples.window(container.id()).orElse(null), now, cached.base(),
+                cached.metadata());
+    }
+
+    /** A removed container's labels go with it. */
+    public void forget(String containerId) {
+        labels.remove(containerId);
+    }
+
+    /** Keeps only these containers' labels (a pass's sweep, for a removal that raced a snapshot). */
+    void retain(Set<String> containerIds) {
+        labels.keySet().retainAll(containerIds);
+    }
+
+    /**
+     * A container's labels, made once per record (a changed record is a new instance): every pass then labels its
+     * series with the same maps.
+     */
+    private record Labels(ContainerInfo of, Map<String, String> base, Map<String, String> metadata) {
     }
 
     public void cleanupAll() {

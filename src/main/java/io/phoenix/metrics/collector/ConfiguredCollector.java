@@ -18,8 +18,14 @@ public abstract class ConfiguredCollector implements MetricsCollector {
         return config;
     }
 
-    /** The given labels followed by this collector's custom labels. */
+    /**
+     * The given labels followed by this collector's custom labels. Without custom labels, frozen labels come back as
+     * they are: the same map every pass lets an unchanged series be recognised without comparing its labels.
+     */
     protected Map<String, String> withCustomLabels(Map<String, String> labels) {
+        if (config.customLabels().isEmpty()) {
+            return MetricValue.frozen(labels);
+        }
         Map<String, String> all = new LinkedHashMap<>(labels);
         all.putAll(config.customLabels());
         return MetricValue.frozen(all);

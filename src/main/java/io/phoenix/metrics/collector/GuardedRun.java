@@ -41,6 +41,15 @@ final class GuardedRun {
         return health.status();
     }
 
+    /**
+     * A pass with nothing to collect (no container due): a run that succeeded at once. The guard is not entered, so
+     * that an empty node or a pass whose containers were all just computed from samples does not wake its timer.
+     */
+    void nothingDue() {
+        duration.record(Duration.ZERO);
+        health.success(Duration.ZERO);
+    }
+
     /** Runs {@code pass} under the guard; a failure is counted and recorded, never thrown. */
     void run(Callable<Void> pass) {
         long started = System.nanoTime();

@@ -67,22 +67,37 @@ public final class SystemCollector extends ConfiguredCollector implements System
         if (previous != null && total > previous.totalJiffies()) {
             percent = (busy - previous.busyJiffies()) * 100.0 / (total - previous.totalJiffies());
         }
-        Long memTotal = null;
-        Long memAvailable = null;
-        for (String line : (Iterable<String>) meminfo.lines()::iterator) {
-            if (line.startsWith("MemTotal:")) {
-                memTotal = kib(line);
-            } else if (line.startsWith("MemAvailable:")) {
-                memAvailable = kib(line);
-            }
-        }
-        String[] load = loadavg.trim().split("\\s+");
-        return new Reading(busy, total, percent, memTotal, memAvailable,
+        String[] load = fields(loadavg, 3);
+        return new Reading(busy, total, percent, kib(meminfo, "MemTotal:"), kib(meminfo, "MemAvailable:"),
                 Double.parseDouble(load[0]), Double.parseDouble(load[1]), Double.parseDouble(load[2]));
     }
 
-    private static long kib(String line) {
-        String[] parts = line.trim().split("\\s+");
-        return Long.parseLong(parts[1]) * 1024;
+    /** The value of a meminfo line ("MemTotal:  16303412 kB") in bytes, or null when the line is not there. */
+    private static Long kib(String meminfo, String key) {
+        int at = meminfo.startsWith(key) ? 0 : meminfo.indexOf("\n" + key) + 1;
+        if (at == 0 && !meminfo.startsWith(key)) {
+            return null;
+        }
+        return Long.parseLong(fields(meminfo.substring(at + key.length()), 1)[0]) * 1024;
+    }
+
+    /** The first n blank-separated fields of a line (once a second: no pattern compiled for it). */
+    private static String[] fields(String line, int n) {
+        String[] out = new String[n];
+        int pos = 0;
+        for (int i = 0; i < n; i++) {
+            while (pos < line.length() && Character.isWhitespace(line.charAt(pos))) {
+                pos++;
+            }
+            int start = pos;
+            while (pos < line.length() && !Character.isWhitespace(line.charAt(pos))) {
+                pos++;
+            }
+            if (start == pos) {
+                throw new IllegalStateException("expected " + n + " fields in: " + line.lines().findFirst().orElse(""));
+            }
+            out[i] = line.substring(start, pos);
+        }
+        return out;
     }
 }

@@ -17,10 +17,11 @@ public abstract class TableCollector extends ConfiguredCollector implements Cont
 
     /** The container's labels, then any extra (interface, device), then the collector's custom labels. */
     protected Map<String, String> labels(Map<String, String> containerLabels, String extraName, String extraValue) {
-        Map<String, String> labels = new LinkedHashMap<>(containerLabels);
-        if (extraName != null) {
-            labels.put(extraName, extraValue);
+        if (extraName == null) {
+            return withCustomLabels(containerLabels);
         }
+        Map<String, String> labels = new LinkedHashMap<>(containerLabels);
+        labels.put(extraName, extraValue);
         return withCustomLabels(labels);
     }
 

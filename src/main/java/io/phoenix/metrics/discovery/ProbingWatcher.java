@@ -104,7 +104,14 @@ final class ProbingWatcher {
         if (stopped) {
             return Uni.createFrom().item(false);
         }
-        if (namedLikeCri()) {
+        boolean exists = Files.exists(endpoint().socket());
+        if (!exists && status.state() == EndpointState.UNAVAILABLE) {
+            // Already reported missing: a request would fail the same way, at the cost of a connection attempt, an
+            // exception and the circuit's bookkeeping every few seconds. Looking for the file is enough.
+            retryLater(false);
+            return Uni.createFrom().item(false);
+        }
+        if (namedLikeCri() && exists) {
             // Asked in CRI's order: an HTTP request to a gRPC server only makes Vert.x log a parse error.
             return cri().version().chain(this::followCri)
                     .onFailure().recoverWithUni(criError -> unimplemented(criError)
@@ -112,9 +119,13 @@ final class ProbingWatcher {
                             : runtimeClient.version().chain(this::followEngine)
                                     .onFailure().recoverWithItem(httpError -> neither(httpError, criError)));
         }
+        // A socket that is absent or refuses the connection would refuse gRPC's too: loading gRPC and leaving its
+        // channel to reconnect on its own would only cost an agent with nothing to follow.
         return runtimeClient.version().chain(this::followEngine)
-                .onFailure().recoverWithUni(httpError -> cri().version().chain(this::followCri)
-                        .onFailure().recoverWithItem(criError -> neither(httpError, criError)));
+                .onFailure().recoverWithUni(httpError -> refusedOrMissing(httpError)
+                        ? Uni.createFrom().item(neither(httpError, httpError))
+                        : cri().version().chain(this::followCri)
+                                .onFailure().recoverWithItem(criError -> neither(httpError, criError)));
     }
 
     private Uni<Boolean> followEngine(RuntimeIdentity identity) {
@@ -170,6 +181,11 @@ final class ProbingWatcher {
                 status = status.withState(EndpointState.UNAVAILABLE, now).withError(httpError.getMessage(), now);
             }
         }
+        retryLater(answered);
+        return false;
+    }
+
+    private void retryLater(boolean answered) {
         if (!stopped) {
             // Something that answers garbage will not change soon: ask it rarely, so it cannot fill the log.
             long delay = answered ? Math.max(UNKNOWN_RETRY.toMillis(), backoff.delay(attempt).toMillis())
@@ -177,7 +193,6 @@ final class ProbingWatcher {
             attempt++;
             vertx.setTimer(delay, id -> probe().subscribe().with(ignored -> { }));
         }
-        return false;
     }
 
     private static boolean refusedOrMissing(Throwable error) {

@@ -58,6 +58,9 @@ public class LiveFeed {
     private final Map<String, FeedEvent.Metrics> latest = new HashMap<>();
     private final Map<String, FeedEvent.Declared> declarations = new HashMap<>();
     private long refreshedAt = Long.MIN_VALUE / 2;
+    private static final long NO_TIMER = -1;
+    /** The tick's timer while clients are connected; changed under {@code clients}' monitor. */
+    private long timer = NO_TIMER;
     private Counter dropped;
     private Counter overflowed;
     private Counter connected;
@@ -71,7 +74,25 @@ public class LiveFeed {
                 .description("Clients disconnected because they did not read their events.").register(meters);
         connected = Counter.builder("phoenix_sse_connections").description("Live (SSE) clients that connected.")
                 .register(meters);
-        vertx.setPeriodic(config.collectionInterval().toMillis(), id -> tick());
+    }
+
+    /** The feed's timer runs only while someone listens: an agent nobody watches live is not woken for it. */
+    private void joined() {
+        connected.increment();
+        synchronized (clients) {
+            if (clients.incrementAndGet() == 1) {
+                timer = vertx.setPeriodic(config.collectionInterval().toMillis(), id -> tick());
+            }
+        }
+    }
+
+    private void left() {
+        synchronized (clients) {
+            if (clients.decrementAndGet() == 0 && timer != NO_TIMER) {
+                vertx.cancelTimer(timer);
+                timer = NO_TIMER;
+            }
+        }
     }
 
     private void tick() {
@@ -173,11 +194,8 @@ public class LiveFeed {
         return events
                 .onOverflow().invoke(ignored -> dropped.increment()).buffer(config.sse().buffer())
                 .onFailure(BackPressureFailure.class).invoke(ignored -> overflowed.increment())
-                .onSubscription().invoke(() -> {
-                    clients.incrementAndGet();
-                    connected.increment();
-                })
-                .onTermination().invoke(() -> clients.decrementAndGet());
+                .onSubscription().invoke(this::joined)
+                .onTermination().invoke(this::left);
     }
 
     /** The current state for one new compact client; refreshed first unless a tick just did it. Under the lock. */

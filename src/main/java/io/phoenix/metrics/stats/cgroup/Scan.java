@@ -8,6 +8,10 @@ import java.nio.channels.FileChannel;
  * One reusable read buffer plus an allocation-free cursor over what was read into it. The sampler thread owns
  * exactly one; every kernel file of a pass is read into it with positional reads and parsed in place (no Strings,
  * no split). Not thread-safe.
+ * <p>
+ * The kernel writes into a direct buffer (a heap one would be copied through a temporary direct buffer anyway); the
+ * bytes are then copied once, in bulk, to a heap array and parsed there: reading a direct buffer byte by byte costs
+ * a bounds and scope check per byte in code compiled by C1 only, which the shipped options use.
  */
 final class Scan {
 
@@ -24,6 +28,7 @@ final class Scan {
     private static final int SHORT_READ = 2048;
 
     private ByteBuffer buf;
+    private byte[] data;
     private int pos;
     private int len;
 
@@ -33,6 +38,7 @@ final class Scan {
 
     Scan(int capacity) {
         buf = ByteBuffer.allocateDirect(capacity);
+        data = new byte[capacity];
     }
 
     /** Reads the whole file from offset 0 (the kernel regenerates it on every read at 0) and puts the cursor at its start. */
@@ -52,6 +58,7 @@ final class Scan {
             }
         }
         len = (int) offset;
+        buf.get(0, data, 0, len);
         pos = 0;
         return this;
     }
@@ -62,7 +69,7 @@ final class Scan {
         while (buf.capacity() < content.length) {
             grow();
         }
-        buf.put(0, content);
+        System.arraycopy(content, 0, data, 0, content.length);
         len = content.length;
         pos = 0;
         return this;
@@ -73,6 +80,7 @@ final class Scan {
         buf.flip();
         bigger.put(buf);
         buf = bigger;
+        data = new byte[bigger.capacity()];
     }
 
     int capacity() {
@@ -89,7 +97,7 @@ final class Scan {
 
     /** Moves past the next newline (or to the end). */
     void nextLine() {
-        while (pos < len && buf.get(pos) != '\n') {
+        while (pos < len && data[pos] != '\n') {
             pos++;
         }
         if (pos < len) {
@@ -99,7 +107,7 @@ final class Scan {
 
     void skipBlanks() {
         while (pos < len) {
-            byte b = buf.get(pos);
+            byte b = data[pos];
             if (b != ' ' && b != '\t') {
                 return;
             }
@@ -108,11 +116,11 @@ final class Scan {
     }
 
     boolean atDigit() {
-        return pos < len && isDigit(buf.get(pos));
+        return pos < len && isDigit(data[pos]);
     }
 
     byte peek() {
-        return pos < len ? buf.get(pos) : 0;
+        return pos < len ? data[pos] : 0;
     }
 
     void skip(int n) {
@@ -129,7 +137,7 @@ final class Scan {
             return false;
         }
         for (int i = 0; i < word.length; i++) {
-            if (buf.get(pos + i) != word[i]) {
+            if (data[pos + i] != word[i]) {
                 return false;
             }
         }
@@ -146,14 +154,14 @@ final class Scan {
         }
         int after = pos + key.length;
         if (after < len) {
-            byte b = buf.get(after);
+            byte b = data[after];
             if (b != ' ' && b != ':' && b != '=' && b != '\t') {
                 return false;
             }
         }
         pos = after;
         while (pos < len) {
-            byte b = buf.get(pos);
+            byte b = data[pos];
             if (b != ' ' && b != ':' && b != '=' && b != '\t') {
                 break;
             }
@@ -177,7 +185,7 @@ final class Scan {
         }
         long value = 0;
         while (pos < len) {
-            byte b = buf.get(pos);
+            byte b = data[pos];
             if (!isDigit(b)) {
                 break;
             }
@@ -218,15 +226,13 @@ final class Scan {
     String token(byte stop) {
         int start = pos;
         while (pos < len) {
-            byte b = buf.get(pos);
+            byte b = data[pos];
             if (b == stop || b == '\n' || b == ' ') {
                 break;
             }
             pos++;
         }
-        byte[] bytes = new byte[pos - start];
-        buf.get(start, bytes);
-        return new String(bytes, java.nio.charset.StandardCharsets.US_ASCII);
+        return new String(data, start, pos - start, java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     /** Whether the bytes of [from, to) equal {@code word}. */
@@ -235,7 +241,7 @@ final class Scan {
             return false;
         }
         for (int i = 0; i < word.length; i++) {
-            if (buf.get(from + i) != word[i]) {
+            if (data[from + i] != word[i]) {
                 return false;
             }
         }
@@ -246,19 +252,17 @@ final class Scan {
     int hash(int from, int to) {
         int h = 1;
         for (int i = from; i < to; i++) {
-            h = 31 * h + buf.get(i);
+            h = 31 * h + data[i];
         }
         return h;
     }
 
     String string(int from, int to) {
-        byte[] bytes = new byte[to - from];
-        buf.get(from, bytes);
-        return new String(bytes, java.nio.charset.StandardCharsets.US_ASCII);
+        return new String(data, from, to - from, java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     byte at(int index) {
-        return buf.get(index);
+        return data[index];
     }
 
     void moveTo(int position) {
