@@ -74,11 +74,13 @@ public final class SystemCollector extends ConfiguredCollector implements System
 
     /** The value of a meminfo line ("MemTotal:  16303412 kB") in bytes, or null when the line is not there. */
     private static Long kib(String meminfo, String key) {
-        int at = meminfo.startsWith(key) ? 0 : meminfo.indexOf("\n" + key) + 1;
-        if (at == 0 && !meminfo.startsWith(key)) {
+        int newline = meminfo.indexOf("\n" + key);
+        int start = meminfo.startsWith(key) ? 0 : newline < 0 ? -1 : newline + 1;
+        if (start < 0) {
             return null;
         }
-        return Long.parseLong(fields(meminfo.substring(at + key.length()), 1)[0]) * 1024;
+        int end = meminfo.indexOf('\n', start);
+        return Long.parseLong(fields(meminfo.substring(start + key.length(), end < 0 ? meminfo.length() : end), 1)[0]) * 1024;
     }
 
     /** The first n blank-separated fields of a line (once a second: no pattern compiled for it). */
