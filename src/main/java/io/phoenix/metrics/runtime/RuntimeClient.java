@@ -58,11 +58,15 @@ public final class RuntimeClient implements AutoCloseable {
         this.guard = guard;
         this.errors = errors;
         this.classify = new RuntimeErrors(endpoint.socket().toString(), timeoutMillis);
-        // Streams hold a connection each for as long as they live, so the pool must fit them all.
+        // Streams hold a connection each for as long as they live, so the pool must fit them all. An expired
+        // connection is never handed out again; the pool's cleaner only closes it, and runs once per keep-alive
+        // instead of every second (Vert.x's default), which woke an event loop every second on an idle node.
+        int keepAliveSeconds = (int) Math.max(1, Math.min(Integer.MAX_VALUE / 1000, options.keepAlive().toSeconds()));
         HttpClientOptions httpOptions = new HttpClientOptions()
                 .setMaxPoolSize(options.maxConnections())
                 .setKeepAlive(true)
-                .setKeepAliveTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, options.keepAlive().toSeconds())))
+                .setKeepAliveTimeout(keepAliveSeconds)
+                .setPoolCleanerPeriod(keepAliveSeconds * 1000)
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMillis))
                 .setShared(false);
         this.http = vertx.createHttpClient(httpOptions);

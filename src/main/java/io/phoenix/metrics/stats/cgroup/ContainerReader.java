@@ -1,5 +1,6 @@
 package io.phoenix.metrics.stats.cgroup;
 
+import io.phoenix.metrics.stats.Pressure;
 import io.phoenix.metrics.stats.StatsSample;
 
 import java.io.IOException;
@@ -50,6 +51,10 @@ final class ContainerReader implements AutoCloseable {
     /** Scratch for keyed reads, shared by the readers (one container is read at a time). */
     private final long[] values = new long[8];
     private StatsSample last;
+    /** Whether the CPU counter moved in the pass before this one. */
+    private boolean ranBefore;
+    /** Whether the memory or I/O stall totals moved at the last read of them. */
+    private boolean stalling;
 
     private ContainerReader(String containerId, int pid, CgroupFiles files, CpuReader cpu, MemoryReader memory,
                             KernelFile pidsCurrent, DiskReader disk, NetworkReader network, PressureFiles pressure,
@@ -122,7 +127,8 @@ final class ContainerReader implements AutoCloseable {
     }
 
     /**
-     * Reads every file once. {@code hostNanos}/{@code onlineCpus} come from the pass's single read of /proc/stat.
+     * Reads what can have changed since the last read. {@code hostNanos}/{@code onlineCpus} come from the pass's single
+     * read of /proc/stat.
      *
      * @throws IOException when the cgroup or the process is gone (the container stopped; untrack follows)
      */
@@ -130,15 +136,26 @@ final class ContainerReader implements AutoCloseable {
         StatsSample.Cpu before = last == null ? null : last.cpu();
         StatsSample.Cpu now = cpu == null ? null : cpu.read(s, values, hostNanos, onlineCpus, before);
         // What only the container's own processes can change is not read again while they have not run: the CPU
-        // counter is the proof (see CpuReader and DiskReader). Memory, network and pressure change without them.
+        // counter is the proof (see CpuReader and DiskReader). Memory, network and CPU pressure change without them.
         boolean ran = before == null || now == null || now.totalNanos() != before.totalNanos();
+        // Memory events (a charge at the limit, an OOM kill, whose victim runs to exit) and memory or I/O stalls begin
+        // in a run of the container's tasks; a stall still going on keeps its totals moving. One pass after the last
+        // run is read too, so that whatever began just before a read is seen moving in the next.
+        boolean recent = ran || ranBefore;
+        ranBefore = ran;
+        Pressure stalls = null;
+        if (pressure != null) {
+            Pressure lastStalls = last == null ? null : last.pressure();
+            stalls = pressure.read(s, lastStalls, !recent && !stalling);
+            stalling = PressureFiles.memoryOrIoMoved(lastStalls, stalls); // false when only cpu.pressure was read
+        }
         last = new StatsSample(containerId, readAt, now,
                 memory == null ? null : memory.read(s, values),
                 pidsCurrent == null ? null : ran ? boxed(pidsCurrent.into(s).single()) : last.pids(),
                 network == null ? List.of() : network.read(s),
                 disk.read(s, values, ran ? null : last.disks()),
-                pressure == null ? null : pressure.read(s),
-                memoryEvents == null ? null : memoryEvents.read(s));
+                stalls,
+                memoryEvents == null ? null : recent ? memoryEvents.read(s) : last.memoryEvents());
         return last;
     }
 

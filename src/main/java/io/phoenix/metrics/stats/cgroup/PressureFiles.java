@@ -4,6 +4,7 @@ import io.phoenix.metrics.stats.Pressure;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Objects;
 
 /**
  * A container's {@code cpu.pressure}, {@code memory.pressure} and {@code io.pressure}, held open. They live in the
@@ -40,18 +41,28 @@ final class PressureFiles {
         return cpu == null && memory == null && io == null ? null : new PressureFiles(cpu, memory, io);
     }
 
-    Pressure read(Scan s) throws IOException {
+    /**
+     * Reads the three files, or, with {@code cpuOnly}, cpu.pressure alone and {@code before}'s memory and I/O totals:
+     * for when the container's tasks can neither have begun a memory or I/O stall (a task begins one while it runs:
+     * reclaim, a refault, a blocking read) nor be in one (its totals would have moved). A CPU stall is a wait for a
+     * CPU after a wake-up from outside, with no run of its own, so cpu.pressure is always read.
+     */
+    Pressure read(Scan s, Pressure before, boolean cpuOnly) throws IOException {
         Long cpuSome = null;
         Long cpuFull = null;
-        Long memorySome = null;
-        Long memoryFull = null;
-        Long ioSome = null;
-        Long ioFull = null;
         if (cpu != null) {
             parse(cpu.into(s), pair);
             cpuSome = KernelFormats.boxed(pair[0]);
             cpuFull = KernelFormats.boxed(pair[1]);
         }
+        if (cpuOnly && before != null) {
+            return new Pressure(cpuSome, cpuFull, before.memorySomeMicros(), before.memoryFullMicros(),
+                    before.ioSomeMicros(), before.ioFullMicros());
+        }
+        Long memorySome = null;
+        Long memoryFull = null;
+        Long ioSome = null;
+        Long ioFull = null;
         if (memory != null) {
             parse(memory.into(s), pair);
             memorySome = KernelFormats.boxed(pair[0]);
@@ -63,6 +74,12 @@ final class PressureFiles {
             ioFull = KernelFormats.boxed(pair[1]);
         }
         return new Pressure(cpuSome, cpuFull, memorySome, memoryFull, ioSome, ioFull);
+    }
+
+    /** Whether the memory or I/O totals differ between two reads (a stall in progress keeps them moving). */
+    static boolean memoryOrIoMoved(Pressure before, Pressure now) {
+        return before == null || now == null || !Objects.equals(before.memorySomeMicros(), now.memorySomeMicros())
+                || !Objects.equals(before.ioSomeMicros(), now.ioSomeMicros());
     }
 
     /**

@@ -1,9 +1,12 @@
 package io.phoenix.metrics.stats.cgroup;
 
+import io.phoenix.metrics.stats.MemoryEvents;
+import io.phoenix.metrics.stats.Pressure;
 import io.phoenix.metrics.stats.StatsSample;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -14,7 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * While a container's CPU counter stands still, what only its processes can change (cpuacct.stat, cpu.stat,
  * pids.current, the v1 disk counters) is kept from the last read instead of read again; what changes without them
- * (memory here) is read every time. Played on a copy of the recorded v1 tree, whose disk comes from /proc/PID/io.
+ * (memory here) is read every time. Memory events and memory or I/O stalls are read while the container ran in this
+ * pass or the one before, or while a stall's totals move. Played on copies of the recorded trees (v1, whose disk comes
+ * from /proc/PID/io, and hybrid, which has pressure).
  */
 class UnchangedUsageTest {
 
@@ -22,17 +27,7 @@ class UnchangedUsageTest {
 
     @Test
     void filesOnlyTheProcessesChangeAreReadAgainOnceTheCpuCounterMoves(@TempDir Path root) throws Exception {
-        Path source = CgroupTreesTest.tree("v1");
-        try (var files = Files.walk(source)) {
-            for (Path from : files.toList()) {
-                Path to = root.resolve(source.relativize(from).toString());
-                if (Files.isDirectory(from)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(from, to);
-                }
-            }
-        }
+        copy("v1", root);
         Path cgroup = root.resolve("sys/fs/cgroup");
         Path proc = root.resolve("proc");
         try (ContainerReader reader = ContainerReader.open(CgroupLayout.detect(cgroup), proc, CgroupTreesTest.V1_ID, 23240, false)) {
@@ -56,6 +51,65 @@ class UnchangedUsageTest {
             assertEquals(90_000_000L, moved.cpu().systemNanos());
             assertEquals(5L, moved.pids());
             assertEquals(List.of(new StatsSample.Disk("all", 4096L, 6316032L + 1_000_000L, null, null)), moved.disks());
+        }
+    }
+
+    @Test
+    void memoryEventsAndStallsAreReadAfterARunAndWhileAStallLasts(@TempDir Path root) throws Exception {
+        copy("hybrid", root);
+        Path cgroup = root.resolve("sys/fs/cgroup");
+        Path unified = cgroup.resolve("unified/docker/" + CgroupTreesTest.HYBRID_ID);
+        Path memory = cgroup.resolve("memory/docker/" + CgroupTreesTest.HYBRID_ID);
+        try (ContainerReader reader = ContainerReader.open(CgroupLayout.detect(cgroup), root.resolve("proc"),
+                CgroupTreesTest.HYBRID_ID, 13228, false)) {
+            Scan scan = new Scan();
+            reader.read(scan, 1, 2, Instant.EPOCH);
+            reader.read(scan, 1, 2, Instant.EPOCH); // the pass after a run (the first read counts as one): all read
+
+            Files.writeString(unified.resolve("cpu.pressure"), stall("3846072"));
+            Files.writeString(unified.resolve("memory.pressure"), stall("5570"));
+            Files.writeString(unified.resolve("io.pressure"), stall("4123"));
+            Files.writeString(memory.resolve("memory.failcnt"), "57\n");
+            Files.writeString(memory.resolve("memory.oom_control"), "oom_kill_disable 0\nunder_oom 0\noom_kill 2\n");
+            StatsSample idle = reader.read(scan, 1, 2, Instant.EPOCH);
+            assertEquals(new Pressure(3846072L, 3846072L, 5569L, 5569L, 4122L, 741L), idle.pressure(),
+                    "two passes without a run and no stall moving: cpu.pressure alone is read");
+            assertEquals(new MemoryEvents(1L, null, null, 56L), idle.memoryEvents());
+
+            Path usage = cgroup.resolve("cpuacct/docker/" + CgroupTreesTest.HYBRID_ID + "/cpuacct.usage");
+            Files.writeString(usage, "2520272311\n");
+            StatsSample ran = reader.read(scan, 1, 2, Instant.EPOCH);
+            assertEquals(new Pressure(3846072L, 3846072L, 5570L, 5570L, 4123L, 4123L), ran.pressure());
+            assertEquals(new MemoryEvents(2L, null, null, 57L), ran.memoryEvents());
+
+            Files.writeString(unified.resolve("io.pressure"), stall("5000"));
+            assertEquals(5000L, reader.read(scan, 1, 2, Instant.EPOCH).pressure().ioSomeMicros(), "the pass after a run");
+            Files.writeString(unified.resolve("io.pressure"), stall("6000"));
+            assertEquals(6000L, reader.read(scan, 1, 2, Instant.EPOCH).pressure().ioSomeMicros(), "a stall still moving");
+            assertEquals(6000L, reader.read(scan, 1, 2, Instant.EPOCH).pressure().ioSomeMicros(), "read once more: it stopped");
+            Files.writeString(unified.resolve("io.pressure"), stall("7000"));
+            Files.writeString(memory.resolve("memory.failcnt"), "58\n");
+            StatsSample quiet = reader.read(scan, 1, 2, Instant.EPOCH);
+            assertEquals(6000L, quiet.pressure().ioSomeMicros(), "no run and no stall: kept");
+            assertEquals(57L, quiet.memoryEvents().failcnt());
+        }
+    }
+
+    private static String stall(String total) {
+        return "some avg10=0.00 avg60=0.00 avg300=0.00 total=" + total + "\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=" + total + "\n";
+    }
+
+    private static void copy(String tree, Path root) throws IOException {
+        Path source = CgroupTreesTest.tree(tree);
+        try (var files = Files.walk(source)) {
+            for (Path from : files.toList()) {
+                Path to = root.resolve(source.relativize(from).toString());
+                if (Files.isDirectory(from)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(from, to);
+                }
+            }
         }
     }
 }
