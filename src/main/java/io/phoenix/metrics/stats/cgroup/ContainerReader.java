@@ -1,6 +1,5 @@
 package io.phoenix.metrics.stats.cgroup;
 
-import io.phoenix.metrics.stats.Pressure;
 import io.phoenix.metrics.stats.StatsSample;
 
 import java.io.IOException;
@@ -53,8 +52,6 @@ final class ContainerReader implements AutoCloseable {
     private StatsSample last;
     /** Whether the CPU counter moved in the pass before this one. */
     private boolean ranBefore;
-    /** Whether the memory or I/O stall totals moved at the last read of them. */
-    private boolean stalling;
 
     private ContainerReader(String containerId, int pid, CgroupFiles files, CpuReader cpu, MemoryReader memory,
                             KernelFile pidsCurrent, DiskReader disk, NetworkReader network, PressureFiles pressure,
@@ -139,22 +136,16 @@ final class ContainerReader implements AutoCloseable {
         // counter is the proof (see CpuReader and DiskReader). Memory, network and CPU pressure change without them.
         boolean ran = before == null || now == null || now.totalNanos() != before.totalNanos();
         // Memory events (a charge at the limit, an OOM kill, whose victim runs to exit) and memory or I/O stalls begin
-        // in a run of the container's tasks; a stall still going on keeps its totals moving. One pass after the last
-        // run is read too, so that whatever began just before a read is seen moving in the next.
+        // in a run of the container's tasks (a stall still going on keeps its totals moving: see PressureFiles). One
+        // pass after the last run is read too, so that whatever began just before a read is seen moving in the next.
         boolean recent = ran || ranBefore;
         ranBefore = ran;
-        Pressure stalls = null;
-        if (pressure != null) {
-            Pressure lastStalls = last == null ? null : last.pressure();
-            stalls = pressure.read(s, lastStalls, !recent && !stalling);
-            stalling = PressureFiles.memoryOrIoMoved(lastStalls, stalls); // false when only cpu.pressure was read
-        }
         last = new StatsSample(containerId, readAt, now,
                 memory == null ? null : memory.read(s, values),
                 pidsCurrent == null ? null : ran ? boxed(pidsCurrent.into(s).single()) : last.pids(),
                 network == null ? List.of() : network.read(s),
                 disk.read(s, values, ran ? null : last.disks()),
-                stalls,
+                pressure == null ? null : pressure.read(s, recent),
                 memoryEvents == null ? null : recent ? memoryEvents.read(s) : last.memoryEvents());
         return last;
     }

@@ -23,6 +23,9 @@ final class PressureFiles {
     private final KernelFile memory;
     private final KernelFile io;
     private final long[] pair = new long[2];
+    private Pressure last;
+    /** Whether the memory or I/O totals moved at their last read. */
+    private boolean stalling;
 
     private PressureFiles(KernelFile cpu, KernelFile memory, KernelFile io) {
         this.cpu = cpu;
@@ -42,12 +45,12 @@ final class PressureFiles {
     }
 
     /**
-     * Reads the three files, or, with {@code cpuOnly}, cpu.pressure alone and {@code before}'s memory and I/O totals:
-     * for when the container's tasks can neither have begun a memory or I/O stall (a task begins one while it runs:
-     * reclaim, a refault, a blocking read) nor be in one (its totals would have moved). A CPU stall is a wait for a
-     * CPU after a wake-up from outside, with no run of its own, so cpu.pressure is always read.
+     * Reads the three files, or cpu.pressure alone with the last memory and I/O totals when the container's tasks can
+     * neither have begun a memory or I/O stall ({@code ranRecently} false: a task begins one while it runs, in reclaim,
+     * a refault or a blocking read) nor be in one (the totals did not move at their last read). A CPU stall is a wait
+     * for a CPU after a wake-up from outside, with no run of its own, so cpu.pressure is always read.
      */
-    Pressure read(Scan s, Pressure before, boolean cpuOnly) throws IOException {
+    Pressure read(Scan s, boolean ranRecently) throws IOException {
         Long cpuSome = null;
         Long cpuFull = null;
         if (cpu != null) {
@@ -55,9 +58,11 @@ final class PressureFiles {
             cpuSome = KernelFormats.boxed(pair[0]);
             cpuFull = KernelFormats.boxed(pair[1]);
         }
-        if (cpuOnly && before != null) {
-            return new Pressure(cpuSome, cpuFull, before.memorySomeMicros(), before.memoryFullMicros(),
+        Pressure before = last;
+        if (before != null && !ranRecently && !stalling) {
+            last = new Pressure(cpuSome, cpuFull, before.memorySomeMicros(), before.memoryFullMicros(),
                     before.ioSomeMicros(), before.ioFullMicros());
+            return last;
         }
         Long memorySome = null;
         Long memoryFull = null;
@@ -73,13 +78,11 @@ final class PressureFiles {
             ioSome = KernelFormats.boxed(pair[0]);
             ioFull = KernelFormats.boxed(pair[1]);
         }
-        return new Pressure(cpuSome, cpuFull, memorySome, memoryFull, ioSome, ioFull);
-    }
-
-    /** Whether the memory or I/O totals differ between two reads (a stall in progress keeps them moving). */
-    static boolean memoryOrIoMoved(Pressure before, Pressure now) {
-        return before == null || now == null || !Objects.equals(before.memorySomeMicros(), now.memorySomeMicros())
-                || !Objects.equals(before.ioSomeMicros(), now.ioSomeMicros());
+        last = new Pressure(cpuSome, cpuFull, memorySome, memoryFull, ioSome, ioFull);
+        // "full" time is inside "some" time: a moving stall moves "some".
+        stalling = before == null || !Objects.equals(before.memorySomeMicros(), memorySome)
+                || !Objects.equals(before.ioSomeMicros(), ioSome);
+        return last;
     }
 
     /**
