@@ -54,12 +54,12 @@ class RenderAheadTest {
         long start = System.nanoTime() + INTERVAL_NANOS;
         long changedAt = Long.MIN_VALUE;
         List<String> late = new ArrayList<>();
-        for (int i = 0; i < 7; i++) {
+        for (int i = 0; i < 9; i++) {
             Thread.sleep(Math.max(0, (start + i * INTERVAL_NANOS - System.nanoTime()) / 1_000_000));
             long asked = System.nanoTime();
             assertEquals(200, http.send(scrape, HttpResponse.BodyHandlers.discarding()).statusCode());
             long rendered = exposition.renderedAt(false);
-            // The fifth scrape on: four arrivals made the cadence.
+            // From scrape 4 on: the five arrivals before it (the first request's too) made the cadence.
             if (i >= 4) {
                 assertTrue(rendered > changedAt, "scrape " + i + " was served a page from before the last change");
                 if (rendered >= asked) {
@@ -69,7 +69,8 @@ class RenderAheadTest {
             store.put("render-ahead-test", "changing", List.of(new MetricValue(CHANGING, i, System.currentTimeMillis(), Map.of())));
             changedAt = System.nanoTime();
         }
-        // A loaded machine may start one render late; a scraper paying for most of them means no render ahead.
-        assertTrue(late.size() <= 1, String.join("; ", late));
+        // A loaded machine may delay a scrape or start a render late; a scraper paying for most of them means no
+        // render ahead.
+        assertTrue(late.size() <= 2, String.join("; ", late));
     }
 }
