@@ -189,27 +189,6 @@ class CollectorsTest {
     }
 
     @Test
-    void hostCollectorParsesProc() {
-        String stat1 = "cpu  100 0 100 800 0 0 0 0 0 0\ncpu0 50 0 50 400 0 0 0 0 0 0\n";
-        String stat2 = "cpu  150 0 150 900 0 0 0 0 0 0\ncpu0 75 0 75 450 0 0 0 0 0 0\n";
-        String meminfo = "MemTotal:       16000 kB\nMemFree:         1000 kB\nMemAvailable:    4000 kB\n";
-        SystemCollector.Reading first = SystemCollector.read(stat1, meminfo, "0.50 0.25 0.10 1/100 42\n", null);
-        SystemCollector.Reading second = SystemCollector.read(stat2, meminfo, "0.50 0.25 0.10 1/100 42\n", first);
-        assertEquals(null, first.cpuPercent());
-        assertEquals(50.0, second.cpuPercent(), 1e-9, "100 busy jiffies of 200");
-        Map<String, Double> v = new LinkedHashMap<>();
-        SystemCollector.METRICS.forEach(d -> {
-            Number n = ((MetricDefinition<SystemCollector.Reading>) d).reader().read(second);
-            if (n != null) {
-                v.put(d.name(), n.doubleValue());
-            }
-        });
-        assertEquals(16000 * 1024.0, v.get("host_memory_total_bytes"));
-        assertEquals(12000 * 1024.0, v.get("host_memory_used_bytes"));
-        assertEquals(0.25, v.get("host_load5"));
-    }
-
-    @Test
     void expositionInBothFormats() {
         List<MetricValue> values = make(CpuCollector::new, Map.of())
                 .collect(snapshot(container(ContainerState.RUNNING, null, Map.of()), recordedWindow()));

@@ -2,9 +2,9 @@ package io.phoenix.metrics.stats.cgroup;
 
 /**
  * The one parser of /proc/stat, for the cgroup sampler (host CPU time, the denominator of container CPU percent)
- * and the {@code system} collector (host busy percent).
+ * and {@link HostProc} (the {@code system} collector's host busy percent).
  */
-public final class ProcStat {
+final class ProcStat {
 
     /** USER_HZ: the unit of /proc/stat and cpuacct.stat, 100 on every Linux ABI the agent runs on. */
     static final long USER_HZ = 100;
@@ -12,18 +12,16 @@ public final class ProcStat {
     /** user nice system idle iowait irq softirq steal guest guest_nice */
     private static final int FIELDS = 10;
     private static final byte[] CPU = Scan.ascii("cpu");
-    /** For {@link #parse}: the system collector's reading, once per interval. */
-    private static final Scan TEXT = new Scan(16 * 1024);
 
     /**
      * The "cpu " line in ticks (fields the kernel does not print are 0) and the number of "cpuN" lines.
      *
      * @param ticks user nice system idle iowait irq softirq steal guest guest_nice
      */
-    public record CpuTimes(long[] ticks, int cpus) {
+    record CpuTimes(long[] ticks, int cpus) {
 
         /** Sum of the first {@code n} fields. */
-        public long sum(int n) {
+        long sum(int n) {
             long total = 0;
             for (int i = 0; i < n; i++) {
                 total += ticks[i];
@@ -35,10 +33,10 @@ public final class ProcStat {
     private ProcStat() {
     }
 
-    /** Parses a whole /proc/stat; null when it has no "cpu " line. */
-    public static synchronized CpuTimes parse(byte[] content) {
+    /** The "cpu " line and the number of CPUs, from the start of {@code s}; null when there is no "cpu " line. */
+    static CpuTimes cpuTimes(Scan s) {
         long[] ticks = new long[FIELDS];
-        int cpus = cpuLine(TEXT.load(content), ticks);
+        int cpus = cpuLine(s, ticks);
         return cpus < 0 ? null : new CpuTimes(ticks, cpus);
     }
 

@@ -36,7 +36,9 @@ class KernelFormatsFuzzTest {
         List<StatsSample.Network> networks = new ArrayList<>();
         KernelFormats.netDev(scan, false, new ReadBuffers.Names(), networks);
         ProcStat.hostCpu(scan, new long[2]);
-        ProcStat.parse(data);
+        ProcStat.cpuTimes(scan);
+        HostProc.memInfo(scan, new long[2]);
+        HostProc.loadAverages(scan, new double[3]);
         KernelFormats.pids(scan, new ReadBuffers.Pids());
     }
 
