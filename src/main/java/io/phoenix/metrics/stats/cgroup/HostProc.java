@@ -50,7 +50,7 @@ public final class HostProc implements AutoCloseable {
             if (cpu == null) {
                 throw new IOException(stat.path() + " has no cpu line");
             }
-            memInfo(meminfo.into(scan), memory);
+            meminfo.into(scan).keyed(MEMINFO_KEYS, memory); // kB, Scan.NONE where absent
             if (!loadAverages(loadavg.into(scan), load)) {
                 throw new IOException(loadavg.path() + " has no load averages");
             }
@@ -61,11 +61,6 @@ public final class HostProc implements AutoCloseable {
             close();
             throw e;
         }
-    }
-
-    /** MemTotal and MemAvailable in kB into {@code out}, {@link Scan#NONE} where absent. */
-    static void memInfo(Scan s, long[] out) {
-        s.keyed(MEMINFO_KEYS, out);
     }
 
     /** The three load averages ("0.52 0.58 0.59 1/1320 4242") into {@code out}; false when the file has fewer. */

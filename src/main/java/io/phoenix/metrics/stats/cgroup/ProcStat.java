@@ -48,15 +48,10 @@ final class ProcStat {
      * @return false when the file has no "cpu " line
      */
     static boolean hostCpu(Scan s, long[] out) {
-        long[] ticks = new long[FIELDS];
-        int cpus = cpuLine(s, ticks);
-        long sum = 0;
-        for (int i = 0; i < 7; i++) {
-            sum += ticks[i];
-        }
-        out[0] = sum * NANOS_PER_TICK;
-        out[1] = Math.max(1, cpus);
-        return cpus >= 0;
+        CpuTimes cpu = cpuTimes(s);
+        out[0] = cpu == null ? 0 : cpu.sum(7) * NANOS_PER_TICK;
+        out[1] = cpu == null ? 1 : Math.max(1, cpu.cpus());
+        return cpu != null;
     }
 
     /** Fills {@code ticks} from the "cpu " line; returns the number of "cpuN" lines, or -1 without a "cpu " line. */

@@ -37,7 +37,6 @@ class KernelFormatsFuzzTest {
         KernelFormats.netDev(scan, false, new ReadBuffers.Names(), networks);
         ProcStat.hostCpu(scan, new long[2]);
         ProcStat.cpuTimes(scan);
-        HostProc.memInfo(scan, new long[2]);
         HostProc.loadAverages(scan, new double[3]);
         KernelFormats.pids(scan, new ReadBuffers.Pids());
     }
