@@ -6,6 +6,7 @@ import io.phoenix.metrics.discovery.ContainerInfo;
 import io.phoenix.metrics.discovery.ContainerInventory;
 import io.phoenix.metrics.discovery.InventoryChange;
 import io.phoenix.metrics.stats.SampleStore;
+import io.phoenix.metrics.stats.StatsSample;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -18,7 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,7 +26,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The one collection path. Three things ask for values: the timer of the collectors' interval (every container, or
@@ -60,11 +59,10 @@ public class CollectionScheduler {
     private final CollectionThread thread = new CollectionThread();
     /** The enabled host collectors that follow the inventory (see {@link #onInventoryChange}). */
     private final List<SystemMetricsCollector> followers = new CopyOnWriteArrayList<>();
-    /** Containers waiting to be recomputed after a sample or a change; de-duplicated, drained on the collection thread. */
-    private final Set<String> dirty = ConcurrentHashMap.newKeySet();
-    private final AtomicBoolean draining = new AtomicBoolean();
+    private final RecomputeQueue queue = new RecomputeQueue(thread, GATHER_MILLIS, this::recompute);
     /** When each container was last recomputed from a sample or change (nanoTime): its timer pass skips it. */
     private final Map<String, Long> computedAt = new ConcurrentHashMap<>();
+    private final UnchangedSamples unchanged = new UnchangedSamples();
     private volatile boolean started;
 
     /**
@@ -87,6 +85,9 @@ public class CollectionScheduler {
         }
         byInterval.forEach((interval, collectors) -> thread.every(interval, () -> run(collectors)));
         samples.onSample(this::recomputeSoon);
+        if (config.exposition().timestamps()) {
+            unchanged.turnOff(); // re-stamped values keep their lines, which here carry the old timestamps
+        }
         started = true;
     }
 
@@ -118,51 +119,39 @@ public class CollectionScheduler {
 
     // ---- what asks for values ----------------------------------------------------------------------------------
 
-    /** Queues one container for its container collectors; cheap, called from event loops and the cgroup thread. */
+    /** Queues one container for its container collectors. */
     private void recomputeSoon(String containerId) {
-        if (!started) {
+        if (started) {
+            queue.add(containerId);
+        }
+    }
+
+    /**
+     * Every enabled container collector on these containers, now: the sample- and change-driven path. The collectors
+     * that follow samples skip the containers that read as last time, whose values they would only write again.
+     */
+    private void recompute(List<String> containerIds) {
+        List<ContainerInfo> containers = new ArrayList<>(containerIds.size());
+        for (String id : containerIds) {
+            inventory.get(id).ifPresent(containers::add);
+        }
+        if (containers.isEmpty()) {
             return;
         }
-        dirty.add(containerId);
-        if (draining.compareAndSet(false, true)) {
-            // A sampler pass delivers its containers within milliseconds: gathered, they are one guarded run per
-            // collector instead of one per container.
-            thread.after(GATHER_MILLIS, this::drain);
-        }
-    }
-
-    private void drain() {
-        try {
-            drainAll();
-        } catch (RuntimeException e) {
-            draining.set(false);
-            throw e;
-        }
-    }
-
-    private void drainAll() {
-        do {
-            List<ContainerInfo> batch = new ArrayList<>();
-            for (Iterator<String> it = dirty.iterator(); it.hasNext(); ) {
-                String id = it.next();
-                it.remove();
-                inventory.get(id).ifPresent(batch::add);
-            }
-            if (!batch.isEmpty()) {
-                recompute(batch);
-            }
-            draining.set(false);
-        } while (!dirty.isEmpty() && draining.compareAndSet(false, true));
-    }
-
-    /** Every enabled container collector on these containers, now: the sample- and change-driven path. */
-    private void recompute(List<ContainerInfo> containers) {
         List<ContainerSnapshot> snapshots = snapshots(containers);
+        UnchangedSamples.Split split = unchanged.split(snapshots);
+        Set<String> failed = new HashSet<>();
         for (MetricsCollector collector : registry.collectors()) {
             if (collector.config().enabled() && collector instanceof ContainerMetricsCollector c) {
-                collect(c, snapshots);
+                if (c.followsSamples()) {
+                    collect(c, split.changed(), failed);
+                    restamp(c, split.same());
+                } else {
+                    collect(c, snapshots, failed);
+                }
             }
         }
+        unchanged.ranOn(split.changed(), failed);
         long at = System.nanoTime();
         for (ContainerInfo container : containers) {
             if (inventory.get(container.id()).isPresent()) {
@@ -186,12 +175,11 @@ public class CollectionScheduler {
                     seen = new HashSet<>();
                     due = snapshots(due(collector.config().interval(), seen));
                     registry.retain(seen);
+                    unchanged.retain(seen);
+                    // Not computed from a sample: the next sample runs every collector.
+                    due.forEach(snapshot -> unchanged.forget(snapshot.container().id()));
                 }
-                if (due.isEmpty()) {
-                    runs.get(collector.name()).nothingDue();
-                } else {
-                    collect(containers, due);
-                }
+                collect(containers, due, new HashSet<>());
                 store.retain(collector.name(), seen);
             } else if (collector instanceof SystemMetricsCollector system) {
                 collect(system);
@@ -217,16 +205,24 @@ public class CollectionScheduler {
 
     /**
      * One container collector over some containers, guarded and measured once. A failing container does not stop
-     * the others: its error is raised after the pass, so the collector's health shows it while the rest is written.
+     * the others: its id goes into {@code failed}, and its error is raised after the pass, so the collector's health
+     * shows it while the rest is written.
      */
-    private void collect(ContainerMetricsCollector collector, List<ContainerSnapshot> snapshots) {
+    private void collect(ContainerMetricsCollector collector, List<ContainerSnapshot> snapshots, Set<String> failed) {
         String name = collector.name();
+        if (snapshots.isEmpty()) {
+            runs.get(name).nothingDue();
+            return;
+        }
         runs.get(name).run(() -> {
             String failure = null;
             for (ContainerSnapshot snapshot : snapshots) {
                 try {
-                    write(name, snapshot.container().id(), collector.collect(snapshot));
+                    StatsSample latest = snapshot.latest();
+                    write(name, snapshot.container().id(), collector.collect(snapshot),
+                            latest == null ? -1 : latest.readAt().toEpochMilli());
                 } catch (RuntimeException e) {
+                    failed.add(snapshot.container().id());
                     failure = failure != null ? failure : snapshot.container().name() + ": "
                             + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
                 }
@@ -260,16 +256,25 @@ public class CollectionScheduler {
     // ---- removal: here only ------------------------------------------------------------------------------------
 
     /** Writes one container's values, unless it was removed while they were computed (then its series stay gone). */
-    private void write(String collector, String containerId, List<MetricValue> values) {
-        store.put(collector, containerId, values);
+    private void write(String collector, String containerId, List<MetricValue> values, long sampleAt) {
+        store.put(collector, containerId, values, sampleAt);
         if (inventory.get(containerId).isEmpty()) {
             forget(containerId);
         }
     }
 
+    /** The values of containers that read as last time, kept and stamped with this snapshot's times. */
+    private void restamp(ContainerMetricsCollector collector, List<ContainerSnapshot> snapshots) {
+        for (ContainerSnapshot snapshot : snapshots) {
+            store.restamp(collector.name(), snapshot.container().id(), snapshot.latest().readAt().toEpochMilli(),
+                    snapshot.now().toEpochMilli());
+        }
+    }
+
     private void forget(String containerId) {
-        dirty.remove(containerId);
+        queue.remove(containerId);
         computedAt.remove(containerId);
+        unchanged.forget(containerId);
         registry.forget(containerId);
         store.forget(containerId);
     }

@@ -62,4 +62,10 @@ public final class LifecycleCollector extends TableCollector {
     public List<MetricValue> collect(ContainerSnapshot snapshot) {
         return emit(METRICS, snapshot, labels(snapshot.labels(), null, null), snapshot.now().toEpochMilli());
     }
+
+    /** Uptime and the last sample's time move every pass. */
+    @Override
+    public boolean followsSamples() {
+        return false;
+    }
 }

@@ -22,7 +22,27 @@ public class MetricStore {
 
     public static final String HOST = "host";
 
-    private record Owned(List<MetricValue> values, SeriesText text) {
+    /**
+     * @param sampleAt when the sample the values were computed from was read (ms since the epoch), or -1
+     * @param restamp  null, or a newer reading of the same counters: the values then read as stamped with its times
+     */
+    private record Owned(List<MetricValue> values, SeriesText text, long sampleAt, Stamps restamp) {
+
+        List<MetricValue> current() {
+            if (restamp == null) {
+                return values;
+            }
+            List<MetricValue> restamped = new ArrayList<>(values.size());
+            for (MetricValue v : values) {
+                long at = v.timestamp() == sampleAt ? restamp.sample() : restamp.now();
+                restamped.add(new MetricValue(v.family(), v.value(), at, v.labels()));
+            }
+            return restamped;
+        }
+    }
+
+    /** The newer sample's time, and the collection time for values stamped with their collection's (ms). */
+    private record Stamps(long sample, long now) {
     }
 
     @Inject
@@ -41,6 +61,11 @@ public class MetricStore {
     }
 
     public void put(String collector, String owner, List<MetricValue> values) {
+        put(collector, owner, values, -1);
+    }
+
+    /** @param sampleAt when the sample the values were computed from was read (ms), or -1 */
+    public void put(String collector, String owner, List<MetricValue> values, long sampleAt) {
         Map<String, Owned> owners = byCollector.computeIfAbsent(collector, c -> new ConcurrentHashMap<>());
         if (values.isEmpty()) {
             owners.remove(owner);
@@ -48,12 +73,26 @@ public class MetricStore {
             Owned previous = owners.get(owner);
             boolean timestamps = config != null && config.exposition().timestamps();
             SeriesText text = SeriesText.of(values, previous == null ? null : previous.text(), timestamps);
-            owners.put(owner, new Owned(List.copyOf(values), text));
+            owners.put(owner, new Owned(List.copyOf(values), text, sampleAt, null));
             if (previous != null && text == previous.text()) {
                 return; // the same lines: what was rendered from them still holds
             }
         }
         version.incrementAndGet();
+    }
+
+    /**
+     * The values last put for this owner, computed again from a newer sample that read the same counters: they stay,
+     * and read from now on as if put again, those stamped with the old sample's time with {@code sampleAt}, the others
+     * with {@code now}. Their lines do not change (without exposed timestamps, the only case this is used in). Nothing
+     * happens to an owner that has no values.
+     */
+    void restamp(String collector, String owner, long sampleAt, long now) {
+        Map<String, Owned> owners = byCollector.get(collector);
+        if (owners != null) {
+            owners.computeIfPresent(owner, (o, owned) -> new Owned(owned.values(), owned.text(), owned.sampleAt(),
+                    new Stamps(sampleAt, now)));
+        }
     }
 
     /** Drops the owners of one collector that are no longer there (containers gone between two ticks). */
@@ -84,7 +123,7 @@ public class MetricStore {
         for (String collector : collectorOrder) {
             Map<String, Owned> owners = byCollector.get(collector);
             if (owners != null) {
-                owners.values().forEach(owned -> all.addAll(owned.values()));
+                owners.values().forEach(owned -> all.addAll(owned.current()));
             }
         }
         return all;
@@ -109,7 +148,7 @@ public class MetricStore {
             Map<String, Owned> owners = byCollector.get(collector);
             Owned mine = owners == null ? null : owners.get(owner);
             if (mine != null) {
-                values.addAll(mine.values());
+                values.addAll(mine.current());
             }
         }
         return values;

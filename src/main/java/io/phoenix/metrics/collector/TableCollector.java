@@ -15,6 +15,12 @@ public abstract class TableCollector extends ConfiguredCollector implements Cont
         super(config);
     }
 
+    /** A table reads the record, the labels and the samples; one whose entries read the clock says no. */
+    @Override
+    public boolean followsSamples() {
+        return true;
+    }
+
     /** The container's labels, then any extra (interface, device), then the collector's custom labels. */
     protected Map<String, String> labels(Map<String, String> containerLabels, String extraName, String extraValue) {
         if (extraName == null) {

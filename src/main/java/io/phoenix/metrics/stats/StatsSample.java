@@ -2,6 +2,7 @@ package io.phoenix.metrics.stats;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * One reading of a container's resource counters, whatever the source. A field the source does not provide is
@@ -31,6 +32,17 @@ public record StatsSample(
         this(containerId, readAt, cpu, memory, pids, networks, disks, null, null);
     }
 
+    /**
+     * Whether this reads the same counters as {@code other}: everything equal but when each was read and the host's
+     * CPU time then. Across two such samples a container did not run, nor did anything happen to it that it counts.
+     */
+    public boolean sameReadings(StatsSample other) {
+        return other != null && (cpu == null ? other.cpu == null : cpu.sameCounters(other.cpu))
+                && Objects.equals(memory, other.memory) && Objects.equals(pids, other.pids)
+                && networks.equals(other.networks) && disks.equals(other.disks)
+                && Objects.equals(pressure, other.pressure) && Objects.equals(memoryEvents, other.memoryEvents);
+    }
+
     public StatsSample withMemory(Memory replaced) {
         return new StatsSample(containerId, readAt, cpu, replaced, pids, networks, disks, pressure, memoryEvents);
     }
@@ -45,6 +57,14 @@ public record StatsSample(
      */
     public record Cpu(long totalNanos, Long userNanos, Long systemNanos, long hostNanos, int onlineCpus,
                       Long periods, Long throttledPeriods, Long throttledNanos) {
+
+        /** The container's counters equal, whatever the host's CPU time. */
+        boolean sameCounters(Cpu other) {
+            return other != null && totalNanos == other.totalNanos && onlineCpus == other.onlineCpus
+                    && Objects.equals(userNanos, other.userNanos) && Objects.equals(systemNanos, other.systemNanos)
+                    && Objects.equals(periods, other.periods) && Objects.equals(throttledPeriods, other.throttledPeriods)
+                    && Objects.equals(throttledNanos, other.throttledNanos);
+        }
     }
 
     /**

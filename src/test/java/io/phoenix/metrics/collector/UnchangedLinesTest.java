@@ -75,4 +75,30 @@ class UnchangedLinesTest {
         store.put("memory", "c2", pass(4096, 1.5, 3000));
         assertEquals(written + 2, store.version(), "a new owner");
     }
+
+    @Test
+    void reStampedValuesKeepTheirLinesAndReadAsOfTheNewerSample() {
+        MetricStore store = new MetricStore();
+        store.declare("memory");
+        Map<String, String> labels = Map.of("container_name", "web");
+        MetricFamily info = new MetricFamily("container_info", "Info.", MetricType.GAUGE, null);
+        // memory stamped with its sample's time (1000), info with its collection's (1020)
+        store.put("memory", "c1", List.of(new MetricValue(MEMORY, 4096, 1000, labels), new MetricValue(info, 1, 1020, labels)), 1000);
+        long version = store.version();
+        String lines = lines(store.texts().get(0));
+
+        store.restamp("memory", "c1", 2000, 2030);
+        assertEquals(version, store.version());
+        assertEquals(lines, lines(store.texts().get(0)));
+        List<MetricValue> values = store.of("c1");
+        assertEquals(List.of(4096.0, 1.0), values.stream().map(MetricValue::value).toList());
+        assertEquals(List.of(2000L, 2030L), values.stream().map(MetricValue::timestamp).toList());
+        store.restamp("memory", "c1", 3000, 3010);
+        assertEquals(List.of(3000L, 3010L), store.all().stream().map(MetricValue::timestamp).toList(), "again, from the same values");
+
+        store.put("memory", "c1", pass(4096, 1.5, 4000), 4000);
+        assertEquals(List.of(4000L, 4000L), store.of("c1").stream().map(MetricValue::timestamp).toList(), "put again: as put");
+        store.restamp("memory", "gone", 5000, 5000);
+        assertEquals(List.of(), store.of("gone"), "nothing comes back for an owner without values");
+    }
 }
