@@ -169,17 +169,20 @@ public class CollectionScheduler {
     private void run(List<MetricsCollector> collectors) {
         List<ContainerSnapshot> due = null;
         Set<String> seen = null;
+        // Not read: the basis of every container due is dropped anyway.
+        Set<String> failed = null;
         for (MetricsCollector collector : collectors) {
             if (collector instanceof ContainerMetricsCollector containers) {
                 if (due == null) {
                     seen = new HashSet<>();
+                    failed = new HashSet<>();
                     due = snapshots(due(collector.config().interval(), seen));
                     registry.retain(seen);
                     unchanged.retain(seen);
                     // Not computed from a sample: the next sample runs every collector.
                     due.forEach(snapshot -> unchanged.forget(snapshot.container().id()));
                 }
-                collect(containers, due, new HashSet<>());
+                collect(containers, due, failed);
                 store.retain(collector.name(), seen);
             } else if (collector instanceof SystemMetricsCollector system) {
                 collect(system);

@@ -7,6 +7,7 @@ import io.phoenix.metrics.discovery.HealthStatus;
 import io.phoenix.metrics.runtime.RuntimeKind;
 import io.phoenix.metrics.stats.SampleStore;
 import io.phoenix.metrics.stats.StatsSample;
+import io.quarkus.test.junit.QuarkusTestProfile;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 
@@ -21,9 +22,16 @@ import static org.awaitility.Awaitility.await;
 /**
  * Feeds samples of one container, put into the inventory by hand on an endpoint nobody serves, straight into the
  * sample store, and reads what the collectors made of them from the metric store. The tests that extend it run with
- * the timers at an hour, so only the samples given run the collectors.
+ * the timers at an hour ({@link HourlyTimers}, or a profile extending it), so only the samples given run the collectors.
  */
 abstract class SampleFeed {
+
+    public static class HourlyTimers implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("metrics.collection-interval", "1h");
+        }
+    }
 
     static final String ID = "5a3e5a3e5a3e" + "0".repeat(52);
     private static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");

@@ -3,11 +3,11 @@ package io.phoenix.metrics.collector;
 import io.phoenix.metrics.testing.CountingCollector;
 import io.phoenix.metrics.testing.Scrape;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 
 import static org.awaitility.Awaitility.await;
@@ -21,10 +21,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 @TestProfile(TimestampedLinesTest.Timestamps.class)
 class TimestampedLinesTest extends SampleFeed {
 
-    public static class Timestamps implements QuarkusTestProfile {
+    public static class Timestamps extends HourlyTimers {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("metrics.collection-interval", "1h", "metrics.exposition.timestamps", "true");
+            Map<String, String> overrides = new HashMap<>(super.getConfigOverrides());
+            overrides.put("metrics.exposition.timestamps", "true");
+            return overrides;
         }
     }
 

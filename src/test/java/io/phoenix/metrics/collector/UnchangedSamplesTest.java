@@ -3,12 +3,10 @@ package io.phoenix.metrics.collector;
 import io.phoenix.metrics.discovery.ContainerInfo;
 import io.phoenix.metrics.testing.CountingCollector;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.Map;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,15 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * clock, still runs on every sample.
  */
 @QuarkusTest
-@TestProfile(UnchangedSamplesTest.HourlyTimers.class)
+@TestProfile(SampleFeed.HourlyTimers.class)
 class UnchangedSamplesTest extends SampleFeed {
-
-    public static class HourlyTimers implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("metrics.collection-interval", "1h");
-        }
-    }
 
     @Test
     void aContainerThatReadsTheSameIsReStampedNotComputed() {
