@@ -20,7 +20,9 @@ import java.util.List;
  * Micrometer), in Prometheus text 0.0.4 unless the Accept header asks for OpenMetrics. (Quarkus' own handler,
  * left at /q/metrics, answers OpenMetrics to "Accept: * / *" and 406 to a versioned OpenMetrics Accept.) Served on
  * the event loop: the scrape only reads memory. A scraper that keeps its interval finds both pages rendered just
- * before it asks ({@link RenderAhead}); others render a stale page on the request, as the first scrapes do.
+ * before it asks ({@link RenderAhead}); one that asks faster than every 100 ms is served the page of up to 200 ms
+ * ago while the next is rendered on a worker ({@link RenderCache}); the first scrapes, and a client back after a
+ * pause, render a stale page on the request.
  */
 @ApplicationScoped
 public class MetricsRoute {
@@ -41,8 +43,8 @@ public class MetricsRoute {
      * stale scrape's work (some 350 meters, each sampled and written, against our families' bytes, which are only
      * copied): what {@link RenderAhead} moves off the request path.
      */
-    private final RenderCache micrometerText = new RenderCache();
-    private final RenderCache micrometerOpenMetrics = new RenderCache();
+    private final RenderCache micrometerText = new RenderCache(RenderCache.workers(() -> vertx));
+    private final RenderCache micrometerOpenMetrics = new RenderCache(RenderCache.workers(() -> vertx));
 
     private RenderAhead ahead;
 

@@ -6,6 +6,7 @@ import io.phoenix.metrics.collector.MetricType;
 import io.phoenix.metrics.collector.MetricValue;
 import io.phoenix.metrics.collector.PrometheusText;
 import io.phoenix.metrics.collector.SeriesText;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -20,7 +21,7 @@ import java.util.Map;
  * The container and host families as Prometheus text (0.0.4) or OpenMetrics, assembled from the lines the
  * {@link MetricStore} keeps beside its values ({@link SeriesText}, written when the values were): a scrape copies
  * bytes and writes each family's HELP and TYPE, it formats no series. A scrape gets the last assembly, at most
- * 100 ms older than the store (see {@link RenderCache}).
+ * 100 ms older than the store, or 200 ms while the next is assembled off the request path (see {@link RenderCache}).
  */
 @ApplicationScoped
 public class PrometheusExposition {
@@ -28,8 +29,11 @@ public class PrometheusExposition {
     @Inject
     MetricStore store;
 
-    private final RenderCache text = new RenderCache();
-    private final RenderCache openMetrics = new RenderCache();
+    @Inject
+    Vertx vertx;
+
+    private final RenderCache text = new RenderCache(RenderCache.workers(() -> vertx));
+    private final RenderCache openMetrics = new RenderCache(RenderCache.workers(() -> vertx));
 
     /** Our families in the 0.0.4 text format, or in OpenMetrics (without the closing "# EOF"). */
     public Buffer render(boolean asOpenMetrics) {
