@@ -99,10 +99,10 @@ final class RenderCache {
     private Buffer renderIfStale(long version, Supplier<byte[]> render) {
         synchronized (this) {
             Rendered cached = last;
-            if (cached == null || cached.version() != version && clock.getAsLong() - cached.renderedAt() >= MAX_STALENESS_NANOS) {
+            long now = clock.getAsLong(); // before the render: the page is as old as what it read
+            if (cached == null || cached.version() != version && now - cached.renderedAt() >= MAX_STALENESS_NANOS) {
                 // The rendered bytes wrapped, not copied into a second buffer.
-                byte[] bytes = render.get();
-                cached = new Rendered(version, clock.getAsLong(), Buffer.buffer(Unpooled.wrappedBuffer(bytes)));
+                cached = new Rendered(version, now, Buffer.buffer(Unpooled.wrappedBuffer(render.get())));
                 last = cached;
             }
             return cached.bytes();
