@@ -223,6 +223,8 @@ class Footprint:
         n = a.gets
         log(f"latency: {n} sequential keep-alive GETs of each")
         self.res["latency"]["agent"] = latency(self.procs["agent"].port, "/metrics", n)
+        # The same GETs of an answer that renders nothing: what of /metrics' tail is the machine's and the HTTP stack's.
+        self.res["latency"]["agent floor"] = latency(self.procs["agent"].port, "/q/health/live", n)
         if "netdata" in self.procs:
             self.res["latency"]["netdata"] = latency(self.procs["netdata"].port, peer.PATH, n)
 

@@ -109,6 +109,11 @@ def document(fp, elapsed):
         lambda k: f"{sc[k].get('seen', 0)}" + (f" (+{sc[k]['by_id']} by id only)" if sc[k].get("by_id") else "")
         + (f"; {sc[k]['all_at']:.0f} s" if sc[k].get("all_at") is not None else "; never")
         if k in sc else "n/a") + " |")
+    fl = lat.get("agent floor")
+    if fl:
+        lines += ["", f"The same {fl['n']} GETs of the agent's `/q/health/live` right after (a few bytes, nothing rendered): "
+                  f"p50 {f(fl['p50'])}, p99 {f(fl['p99'])}, max {f(fl['max'])} ms. That much of the `/metrics` tail is the "
+                  "machine's and the HTTP stack's, not the page's."]
     checks = res.get("engine_checks")
     if checks and checks[1]:
         notes.append(f"{a.engine} did not answer /_ping at {checks[1]} of the {checks[0]} 10-s checks (restarted or "
