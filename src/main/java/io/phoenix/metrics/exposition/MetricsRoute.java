@@ -14,6 +14,7 @@ import jakarta.inject.Inject;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.Executor;
 
 /**
  * {@code GET /metrics}: the container and host families, then the service's own (JVM, HTTP, self-metrics from
@@ -43,13 +44,14 @@ public class MetricsRoute {
      * stale scrape's work (some 350 meters, each sampled and written, against our families' bytes, which are only
      * copied): what {@link RenderAhead} moves off the request path.
      */
-    private final RenderCache micrometerText = new RenderCache(RenderCache.workers(() -> vertx));
-    private final RenderCache micrometerOpenMetrics = new RenderCache(RenderCache.workers(() -> vertx));
+    private final Executor workers = RenderCache.workers(() -> vertx);
+    private final RenderCache micrometerText = new RenderCache(workers);
+    private final RenderCache micrometerOpenMetrics = new RenderCache(workers);
 
     private RenderAhead ahead;
 
     void routes(@Observes Router router) {
-        ahead = new RenderAhead(vertx, this::render);
+        ahead = new RenderAhead(vertx, workers, this::render);
         router.get("/metrics").handler(this::scrape);
     }
 

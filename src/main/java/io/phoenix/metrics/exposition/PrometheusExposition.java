@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 
 /**
  * The container and host families as Prometheus text (0.0.4) or OpenMetrics, assembled from the lines the
@@ -32,8 +33,9 @@ public class PrometheusExposition {
     @Inject
     Vertx vertx;
 
-    private final RenderCache text = new RenderCache(RenderCache.workers(() -> vertx));
-    private final RenderCache openMetrics = new RenderCache(RenderCache.workers(() -> vertx));
+    private final Executor workers = RenderCache.workers(() -> vertx);
+    private final RenderCache text = new RenderCache(workers);
+    private final RenderCache openMetrics = new RenderCache(workers);
 
     /** Our families in the 0.0.4 text format, or in OpenMetrics (without the closing "# EOF"). */
     public Buffer render(boolean asOpenMetrics) {

@@ -2,6 +2,7 @@ package io.phoenix.metrics.exposition;
 
 import io.vertx.core.Vertx;
 
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -17,15 +18,20 @@ final class RenderAhead {
     static final long LEAD_NANOS = 50_000_000L;
 
     private final Vertx vertx;
+    private final Executor workers;
     private final Consumer<Boolean> render;
     private final ScrapeCadence text = new ScrapeCadence();
     private final ScrapeCadence openMetrics = new ScrapeCadence();
     private final AtomicLong textTimer = new AtomicLong(-1);
     private final AtomicLong openMetricsTimer = new AtomicLong(-1);
 
-    /** @param render renders both pages of a format (true: OpenMetrics); called on a worker thread */
-    RenderAhead(Vertx vertx, Consumer<Boolean> render) {
+    /**
+     * @param workers where the render runs, off the event loop
+     * @param render  renders both pages of a format (true: OpenMetrics)
+     */
+    RenderAhead(Vertx vertx, Executor workers, Consumer<Boolean> render) {
         this.vertx = vertx;
+        this.workers = workers;
         this.render = render;
     }
 
@@ -40,10 +46,7 @@ final class RenderAhead {
         }
         long delayMillis = due < 0 ? 0 : (due - LEAD_NANOS - now) / 1_000_000;
         if (delayMillis >= 1) {
-            timer.set(vertx.setTimer(delayMillis, id -> vertx.executeBlocking(() -> {
-                render.accept(asOpenMetrics);
-                return null;
-            }, false)));
+            timer.set(vertx.setTimer(delayMillis, id -> workers.execute(() -> render.accept(asOpenMetrics))));
         }
     }
 }

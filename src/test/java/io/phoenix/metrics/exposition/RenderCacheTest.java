@@ -26,7 +26,7 @@ class RenderCacheTest {
     private final Queue<Runnable> worker = new ArrayDeque<>();
     private final RenderCache cache = new RenderCache(worker::add, clock::get);
     private final AtomicInteger renders = new AtomicInteger();
-    /** Each render shows the source's version and the render's number, so a test sees which page it got. */
+    /** Each render shows its number, so a test sees which page it got. */
     private final Supplier<byte[]> source = () -> ("page " + renders.incrementAndGet()).getBytes(StandardCharsets.UTF_8);
 
     private String get(long version) {
